@@ -1,0 +1,210 @@
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import got, { HTTPError, RequestError, type Got, type Request } from 'got';
+import { AmpImportError, type ErrorKind } from '../errors.js';
+import type { HttpConfig } from '../config/schema.js';
+import type { Logger } from '../cli/logger.js';
+import { userAgent } from '../version.js';
+import { retryableStatuses, ruleFor } from './status-policy.js';
+import { retryDelayFunction, type RetryPolicy } from './retry.js';
+
+export interface Credentials {
+	apiKey: string;
+	secretKey: string;
+}
+
+export interface ClientOptions {
+	baseUrl: string;
+	credentials: Credentials;
+	http: HttpConfig;
+	logger?: Logger;
+	/** Overrides of the backoff (tests make it fast). */
+	retry?: Partial<RetryPolicy>;
+}
+
+export interface DownloadResult {
+	status: number;
+	bytes: number;
+	/** The URL the body finally came from, after redirects (without query, which can hold a signature). */
+	finalUrl?: string;
+}
+
+export interface RequestOptions {
+	searchParams?: Record<string, string | number> | URLSearchParams;
+	signal?: AbortSignal;
+	/** Statuses the caller handles itself: returned instead of thrown, never retried. */
+	passStatuses?: readonly number[];
+	/** Statuses not to retry here because the caller has a better answer (the Export API's 504: split the window). */
+	noRetryStatuses?: readonly number[];
+}
+
+/**
+The only module that talks HTTP. Basic auth, timeouts fit for slow exports, retries with backoff and a time budget,
+and one place where every HTTP outcome becomes an AmpImportError. The Authorization header is never part of an
+error: got errors carry their options (headers included), so they are kept only as `cause` and never printed whole.
+*/
+export class AmplitudeClient {
+	readonly baseUrl: string;
+	readonly #got: Got;
+	readonly #policy: RetryPolicy;
+	readonly #logger?: Logger;
+
+	constructor(options: ClientOptions) {
+		this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+		this.#logger = options.logger;
+		const { http } = options;
+		this.#policy = {
+			retries: http.retries,
+			maxTotalMs: http.retryMaxSeconds * 1000,
+			baseMs: 1000,
+			maxDelayMs: 60_000,
+			...options.retry,
+		};
+		const token = Buffer.from(`${options.credentials.apiKey}:${options.credentials.secretKey}`).toString('base64');
+		options.logger?.redactor.add(options.credentials.secretKey);
+		options.logger?.redactor.add(token);
+		this.#got = got.extend({
+			prefixUrl: this.baseUrl,
+			headers: { authorization: `Basic ${token}`, 'user-agent': userAgent },
+			timeout: {
+				connect: http.connectTimeoutSeconds * 1000,
+				response: http.timeoutSeconds * 1000,
+				socket: http.idleTimeoutSeconds * 1000,
+			},
+			decompress: true,
+		});
+	}
+
+	#retryOptions(what: string, noRetry: readonly number[] = []) {
+		return {
+			limit: this.#policy.retries,
+			methods: ['GET' as const],
+			statusCodes: retryableStatuses.filter((s) => !noRetry.includes(s)),
+			maxRetryAfter: this.#policy.maxTotalMs,
+			calculateDelay: retryDelayFunction(this.#policy, (attempt, error, delayMs) =>
+				this.#logger?.warn(`${what}: ${describeFailure(error)}; retry ${attempt} of ${this.#policy.retries} in ${(delayMs / 1000).toFixed(1)} s`),
+			),
+		};
+	}
+
+	/** GET a JSON document. */
+	async getJson<T>(path: string, what: string, options: RequestOptions = {}): Promise<{ status: number; body: T }> {
+		const passStatuses = options.passStatuses ?? [];
+		try {
+			const response = await this.#got.get(stripSlash(path), {
+				searchParams: options.searchParams,
+				signal: options.signal,
+				retry: this.#retryOptions(what, [...(options.noRetryStatuses ?? []), ...passStatuses]),
+				responseType: 'text',
+			});
+			return { status: response.statusCode, body: parseJson<T>(response.body, response.statusCode, what) };
+		} catch (error) {
+			if (error instanceof HTTPError && passStatuses.includes(error.response.statusCode)) {
+				const status = error.response.statusCode;
+				return { status, body: parseJson<T>(String(error.response.body ?? ''), status, what, true) };
+			}
+			throw toClientError(error, what, options.signal);
+		}
+	}
+
+	/**
+	Streams a GET to a file, with the same retries (a retried download starts the file again). Statuses in
+	`passStatuses` are returned without a body. `authenticated: false` fetches an absolute URL with no Authorization
+	header (a pre-signed S3 link rejects a second auth method).
+	*/
+	async download(pathOrUrl: string, dest: string, what: string, options: RequestOptions & { authenticated?: boolean } = {}): Promise<DownloadResult> {
+		const absolute = /^https?:\/\//.test(pathOrUrl);
+		const start = () =>
+			this.#got.stream(absolute ? pathOrUrl : stripSlash(pathOrUrl), {
+				prefixUrl: absolute ? '' : this.baseUrl,
+				headers: options.authenticated === false ? { authorization: undefined } : {},
+				searchParams: options.searchParams,
+				signal: options.signal,
+				retry: this.#retryOptions(what, [...(options.noRetryStatuses ?? []), ...(options.passStatuses ?? [])]),
+				followRedirect: true,
+			});
+		return new Promise<DownloadResult>((resolve, reject) => {
+			const attach = (request: Request) => {
+				let superseded = false;
+				let bytes = 0;
+				request.on('downloadProgress', (p: { transferred: number }) => {
+					bytes = p.transferred;
+				});
+				request.once('retry', (_count: number, _error: Error, createRetryStream: () => Request) => {
+					superseded = true;
+					attach(createRetryStream());
+				});
+				pipeline(request, createWriteStream(dest)).then(
+					() => {
+						const final = request.redirectUrls.at(-1);
+						resolve({ status: request.response?.statusCode ?? 200, bytes, finalUrl: final && `${final.origin}${final.pathname}` });
+					},
+					(error: unknown) => {
+						if (superseded) return;
+						if (error instanceof HTTPError && (options.passStatuses ?? []).includes(error.response.statusCode)) {
+							resolve({ status: error.response.statusCode, bytes: 0 });
+							return;
+						}
+						reject(toClientError(error, what, options.signal));
+					},
+				);
+			};
+			attach(start());
+		});
+	}
+}
+
+function parseJson<T>(text: string, status: number, what: string, lenient = false): T {
+	try {
+		return (text === '' ? undefined : JSON.parse(text)) as T;
+	} catch {
+		if (lenient) return undefined as T;
+		throw new AmpImportError('unavailable', `${what}: Amplitude answered ${status} with a body that is not JSON`, {
+			hint: 'Check `endpoint` (a proxy or captive portal may be answering); rerun later.',
+		});
+	}
+}
+
+function stripSlash(path: string): string {
+	return path.replace(/^\/+/, '');
+}
+
+function describeFailure(error: Error): string {
+	if (error instanceof HTTPError) return `HTTP ${error.response.statusCode}`;
+	return (error as NodeJS.ErrnoException).code ?? error.message;
+}
+
+const networkKinds: Record<string, ErrorKind> = { ETIMEDOUT: 'unavailable', ECONNRESET: 'unavailable', ECONNREFUSED: 'unavailable' };
+
+/** Every HTTP failure becomes an AmpImportError here: statuses by the policy table, the rest as network failures. */
+export function toClientError(error: unknown, what: string, signal?: AbortSignal): AmpImportError {
+	if (error instanceof AmpImportError) return error;
+	if (signal?.aborted) {
+		const reason: unknown = signal.reason;
+		return reason instanceof AmpImportError ? reason : new AmpImportError('interrupted', `${what}: interrupted`, { cause: error });
+	}
+	if (error instanceof HTTPError) {
+		const status = error.response.statusCode;
+		const rule = ruleFor(status);
+		const detail = bodySnippet(error.response.body);
+		return new AmpImportError(rule.kind, `${what}: ${rule.message} (HTTP ${status})${detail}`, {
+			hint: rule.hint,
+			cause: new Error(`HTTP ${status}`),
+		});
+	}
+	if (error instanceof RequestError) {
+		const code = error.code;
+		const host = error.options?.url ? new URL(String(error.options.url)).host : 'Amplitude';
+		return new AmpImportError(networkKinds[code] ?? 'unavailable', `${what}: cannot reach ${host} (${code}: ${error.message.split('\n')[0]})`, {
+			hint: 'Check the network, proxy and `endpoint`; retries are exhausted, so rerun later.',
+			cause: new Error(`${code}: ${error.message}`),
+		});
+	}
+	return new AmpImportError('internal', `${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+}
+
+function bodySnippet(body: unknown): string {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
+	const trimmed = text.replace(/\s+/g, ' ').trim().slice(0, 160);
+	return trimmed ? `: ${trimmed}` : '';
+}

@@ -1,0 +1,70 @@
+import type { Io } from './io.js';
+import { Logger, wantsColor, type LogFormat } from './logger.js';
+import { loadConfig, type FlagValue, type LoadedConfig } from '../config/load.js';
+import { CredentialsStore } from '../auth/store.js';
+import { resolveAuth, type ResolvedAuth } from '../auth/resolve.js';
+import { AmplitudeClient } from '../amplitude/client.js';
+import type { RetryPolicy } from '../amplitude/retry.js';
+import { configHome } from '../paths.js';
+
+/** The options every command accepts (see `amp-import --help`). */
+export interface GlobalOptions {
+	config?: string;
+	auth?: string;
+	quiet?: boolean;
+	verbose?: boolean;
+	logFormat?: LogFormat;
+	color?: boolean;
+}
+
+/** Knobs only tests turn: fast retries and polling. */
+export interface TestHooks {
+	retry?: Partial<RetryPolicy>;
+}
+
+/** What a command gets: the outside world, a logger, and lazy access to config, credentials and the API client. */
+export class Context {
+	readonly logger: Logger;
+	readonly store: CredentialsStore;
+	#loaded?: LoadedConfig;
+
+	constructor(
+		readonly io: Io,
+		readonly globals: GlobalOptions,
+		readonly signal: AbortSignal,
+		readonly hooks: TestHooks = {},
+	) {
+		const format = globals.logFormat ?? (io.env.AMP_IMPORT_LOG_FORMAT === 'json' ? 'json' : 'text');
+		const level = globals.quiet ? 'error' : globals.verbose ? 'debug' : 'info';
+		this.logger = new Logger(io, { format, level, color: wantsColor(io, globals.color === false) });
+		this.store = new CredentialsStore(configHome(io.env));
+		// Secrets from the environment are masked even before any command uses them.
+		this.logger.redactor.add(io.env.AMPLITUDE_SECRET_KEY);
+	}
+
+	/** Loads and validates the config once per run; `flags` are this command's options that set config keys. */
+	async config(flags: FlagValue[] = []): Promise<LoadedConfig> {
+		this.#loaded ??= await loadConfig({ cwd: this.io.cwd, env: this.io.env, configPath: this.globals.config, flags });
+		if (this.#loaded.filepath) this.logger.debug(`config: ${this.#loaded.filepath}`);
+		return this.#loaded;
+	}
+
+	async auth(label = this.globals.auth): Promise<ResolvedAuth> {
+		const { config } = await this.config();
+		const auth = await resolveAuth({ config, env: this.io.env, store: this.store, authFlag: label });
+		this.logger.redactor.add(auth.credentials.secretKey);
+		return auth;
+	}
+
+	async client(auth?: ResolvedAuth): Promise<AmplitudeClient> {
+		const resolved = auth ?? (await this.auth());
+		const { config } = await this.config();
+		return new AmplitudeClient({
+			baseUrl: resolved.baseUrl,
+			credentials: resolved.credentials,
+			http: config.http,
+			logger: this.logger,
+			retry: this.hooks.retry,
+		});
+	}
+}

@@ -1,0 +1,95 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Io } from './io.js';
+import { Redactor } from '../redact.js';
+
+export type LogFormat = 'text' | 'json';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type LogFields = Record<string, unknown>;
+
+const rank: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+
+export interface LoggerOptions {
+	format: LogFormat;
+	/** --quiet → error, default info, --verbose → debug. */
+	level: LogLevel;
+	color: boolean;
+}
+
+/**
+The only writer to stderr. Every line passes through the redactor, so a secret that reaches a message by any path
+is still masked. Text lines are for people; JSON lines (one object per line) are for log shippers.
+*/
+export class Logger {
+	readonly redactor = new Redactor();
+	readonly color: ChalkInstance;
+
+	constructor(
+		private readonly io: Io,
+		readonly options: LoggerOptions,
+	) {
+		this.color = new Chalk({ level: options.color ? 1 : 0 });
+	}
+
+	get isTTY(): boolean {
+		return Boolean(this.io.stderr.isTTY);
+	}
+
+	enabled(level: LogLevel): boolean {
+		return rank[level] <= rank[this.options.level];
+	}
+
+	error(message: string, fields?: LogFields): void {
+		this.log('error', message, fields);
+	}
+	warn(message: string, fields?: LogFields): void {
+		this.log('warn', message, fields);
+	}
+	info(message: string, fields?: LogFields): void {
+		this.log('info', message, fields);
+	}
+	debug(message: string, fields?: LogFields): void {
+		this.log('debug', message, fields);
+	}
+
+	log(level: LogLevel, message: string, fields: LogFields = {}): void {
+		if (!this.enabled(level)) return;
+		if (this.options.format === 'json') {
+			const line = JSON.stringify({ time: this.io.now().toISOString(), level, msg: message, ...fields });
+			this.write(line);
+			return;
+		}
+		const c = this.color;
+		const label = { error: c.red('error'), warn: c.yellow('warn'), info: c.cyan('info'), debug: c.dim('debug') }[level];
+		const extras = Object.entries(fields)
+			.filter(([, v]) => v !== undefined)
+			.map(([k, v]) => c.dim(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`));
+		this.write([`${label} ${message}`, ...extras].join(' '));
+	}
+
+	/** A run summary: one JSON object in json format, an aligned block in text format. Not silenced by --quiet. */
+	summary(title: string, data: Record<string, unknown>): void {
+		if (this.options.format === 'json') {
+			this.write(JSON.stringify({ time: this.io.now().toISOString(), level: 'info', msg: title, summary: data }));
+			return;
+		}
+		if (!this.enabled('info')) return;
+		const width = Math.max(...Object.keys(data).map((k) => k.length));
+		const rows = Object.entries(data).map(([k, v]) => `  ${k.padEnd(width)}  ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+		this.write([this.color.bold(title), ...rows].join('\n'));
+	}
+
+	/** Writes a raw line to stderr (redacted). */
+	write(text: string): void {
+		this.io.stderr.write(`${this.redactor.scrub(text)}\n`);
+	}
+}
+
+/** Colour on a TTY unless --no-color, NO_COLOR or TERM=dumb; FORCE_COLOR wins (chalk 5 alone ignores NO_COLOR). */
+export function wantsColor(io: Io, noColorFlag: boolean): boolean {
+	const env = io.env;
+	if (noColorFlag) return false;
+	if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+	if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+	if (env.TERM === 'dumb') return false;
+	return Boolean(io.stderr.isTTY);
+}

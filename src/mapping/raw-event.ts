@@ -1,0 +1,35 @@
+import { eventTimestampKeys } from './events-table.js';
+import type { MappingStats } from './compile.js';
+import { toLyticsLayout } from './timestamps.js';
+
+/**
+The `raw` shape: the exported event as it is, for a Lytics stream that applies its own mapping, with two repairs
+Lytics needs. Timestamps become exactly `YYYY-MM-DD HH:MM:SS.ffffff` (the layout of the seed's todate()), and an
+array holding an object is JSON-encoded, because Lytics rejects objects nested in arrays.
+*/
+export function rawEvent(event: Record<string, unknown>, stats: MappingStats): Record<string, unknown> {
+	for (const key of eventTimestampKeys) {
+		const value = event[key];
+		if (typeof value !== 'string' || value === '') continue;
+		const normalised = toLyticsLayout(value);
+		if (normalised === undefined) stats.recordBad(key);
+		else event[key] = normalised;
+	}
+	for (const key in event) {
+		const value = event[key];
+		if (typeof value === 'object' && value !== null) event[key] = encodeObjectArrays(value);
+	}
+	return event;
+}
+
+function encodeObjectArrays(value: object): unknown {
+	if (Array.isArray(value)) {
+		return value.some((item) => typeof item === 'object' && item !== null) ? JSON.stringify(value) : value;
+	}
+	const object = value as Record<string, unknown>;
+	for (const key in object) {
+		const inner = object[key];
+		if (typeof inner === 'object' && inner !== null) object[key] = encodeObjectArrays(inner);
+	}
+	return object;
+}

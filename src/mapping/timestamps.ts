@@ -1,0 +1,55 @@
+/**
+Amplitude timestamps. Real exports use `YYYY-MM-DD HH:MM:SS.ffffff` (space, six digits, UTC, no zone); the docs show a
+`T` variant and other importers have seen no fraction. We accept all of those (0–9 fraction digits, optional `Z`)
+and produce either RFC 3339 UTC with microseconds, or the exact layout that Lytics' todate() needs.
+*/
+
+const pattern = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{0,9}))?(?:Z|\+00:?00)?$/;
+const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export interface TimestampParts {
+	date: string; // YYYY-MM-DD
+	time: string; // HH:MM:SS
+	micros: string; // exactly six digits
+}
+
+/** Splits a timestamp into validated parts, or undefined when it is not a real UTC instant in a known layout. */
+export function parseAmplitudeTimestamp(value: string): TimestampParts | undefined {
+	const m = pattern.exec(value);
+	if (!m) return undefined;
+	const year = Number(m[1]);
+	const month = Number(m[2]);
+	const day = Number(m[3]);
+	if (month < 1 || month > 12 || day < 1) return undefined;
+	const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
+	if (day > daysInMonth[month - 1]! + (leap ? 1 : 0)) return undefined;
+	if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return undefined;
+	const fraction = m[7] ?? '';
+	const micros = fraction.length >= 6 ? fraction.slice(0, 6) : fraction.padEnd(6, '0');
+	return { date: `${m[1]}-${m[2]}-${m[3]}`, time: `${m[4]}:${m[5]}:${m[6]}`, micros };
+}
+
+/** `2023-01-01 19:02:52.749` → `2023-01-01T19:02:52.749000Z`. */
+export function toRfc3339(value: string): string | undefined {
+	const p = parseAmplitudeTimestamp(value);
+	return p && `${p.date}T${p.time}.${p.micros}Z`;
+}
+
+/** `2023-01-01T19:02:52.7Z` → `2023-01-01 19:02:52.700000`, the layout `2006-01-02 15:04:05.000000` parses. */
+export function toLyticsLayout(value: string): string | undefined {
+	const p = parseAmplitudeTimestamp(value);
+	return p && `${p.date} ${p.time}.${p.micros}`;
+}
+
+/**
+Cohort times (`lastComputed`) are epoch integers whose unit the docs never state: Amplitude's samples use seconds,
+third-party docs show milliseconds. Anything below 10^11 is taken as seconds (10^11 s is the year 5138; 10^11 ms
+is 1973), and the result is RFC 3339 UTC.
+*/
+export function epochToRfc3339(value: number): string | undefined {
+	if (!Number.isFinite(value) || value < 0) return undefined;
+	const ms = value < 1e11 ? value * 1000 : value;
+	const date = new Date(Math.round(ms));
+	if (Number.isNaN(date.getTime())) return undefined;
+	return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}

@@ -1,0 +1,92 @@
+import { toRfc3339 } from './timestamps.js';
+
+/**
+The value transforms a mapping table can name. Each takes a source value that is present (not null, not
+undefined, not '') and returns the output value, `absent` to leave the field out, or `invalid` to leave it out
+and count it as a bad value in the run summary.
+*/
+
+export const absent = Symbol('absent');
+export const invalid = Symbol('invalid');
+export type Converted = unknown | typeof absent | typeof invalid;
+
+function asString(value: unknown): Converted {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number') return Number.isFinite(value) ? String(value) : invalid;
+	return JSON.stringify(value);
+}
+
+function asInteger(value: unknown): Converted {
+	if (typeof value === 'number') return Number.isSafeInteger(value) ? value : invalid;
+	if (typeof value === 'string' && /^-?\d{1,15}$/.test(value)) return Number(value);
+	return invalid;
+}
+
+function asNumber(value: unknown): Converted {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : invalid;
+	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+	return invalid;
+}
+
+// `paying` is a boolean in the Export docs and "True or '(none)'" in Amplitude's SQL schema: accept both.
+const booleanWords: Record<string, boolean | typeof absent> = {
+	true: true, True: true, TRUE: true, false: false, False: false, FALSE: false, '(none)': absent,
+};
+
+function asBoolean(value: unknown): Converted {
+	if (typeof value === 'boolean') return value;
+	if (typeof value === 'string' && value in booleanWords) return booleanWords[value];
+	return invalid;
+}
+
+function asDate(value: unknown): Converted {
+	return typeof value === 'string' ? (toRfc3339(value) ?? invalid) : invalid;
+}
+
+function asJson(value: unknown): Converted {
+	return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+`match("event_properties.")` as Lytics sees it: nested objects flattened with dotted keys, scalars as strings, arrays
+JSON-encoded, nulls left out. A key that already holds a dot is kept as it is, so `{"a.b":1}` and `{"a":{"b":1}}`
+both give `a.b` (Lytics cannot tell them apart either).
+*/
+export function flattenProperties(value: unknown): Converted {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid;
+	const out: Record<string, string> = {};
+	let count = 0;
+	const walk = (object: Record<string, unknown>, prefix: string) => {
+		for (const key in object) {
+			const v = object[key];
+			if (v === null || v === undefined) continue;
+			const path = prefix + key;
+			if (typeof v === 'object' && !Array.isArray(v)) walk(v as Record<string, unknown>, `${path}.`);
+			else {
+				out[path] = typeof v === 'string' ? v : JSON.stringify(v);
+				count++;
+			}
+		}
+	};
+	walk(value as Record<string, unknown>, '');
+	return count === 0 ? absent : out;
+}
+
+/** `valuect(event_type)`: a count map that Lytics sums across events. */
+function valueCount(value: unknown): Converted {
+	return typeof value === 'string' ? { [value]: 1 } : invalid;
+}
+
+/** The registry a table row names in its `transform` column. */
+export const transforms = {
+	string: asString,
+	integer: asInteger,
+	number: asNumber,
+	boolean: asBoolean,
+	date: asDate,
+	json: asJson,
+	properties: flattenProperties,
+	valueCount,
+} as const satisfies Record<string, (value: unknown) => Converted>;
+
+export type TransformName = keyof typeof transforms;
