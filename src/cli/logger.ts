@@ -67,7 +67,8 @@ export class Logger {
 	}
 
 	/** A run summary: one JSON object in json format, an aligned block in text format. Not silenced by --quiet. */
-	summary(title: string, data: Record<string, unknown>): void {
+	summary(title: string, all: Record<string, unknown>): void {
+		const data = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
 		if (this.options.format === 'json') {
 			this.write(JSON.stringify({ time: this.io.now().toISOString(), level: 'info', msg: title, summary: data }));
 			return;

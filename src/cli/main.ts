@@ -3,6 +3,7 @@ import { processIo, type Io } from './io.js';
 import { Context, type GlobalOptions, type TestHooks } from './context.js';
 import { reportError } from './report-error.js';
 import { registerAuth } from './commands/auth.js';
+import { registerEvents } from './commands/events.js';
 import { AmpImportError, ExitCode } from '../errors.js';
 import { version } from '../version.js';
 
@@ -29,6 +30,7 @@ export function buildProgram(io: Io, context: () => Context): Command {
 		})
 		.exitOverride();
 	registerAuth(program, context);
+	registerEvents(program, context);
 	for (const command of program.commands) {
 		command.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) });
 		for (const sub of command.commands) sub.exitOverride();

@@ -1,0 +1,38 @@
+import ora, { type Ora } from 'ora';
+import type { Context } from './context.js';
+
+/**
+A spinner on stderr while a run works, only on a real TTY (ora spins forever on a TTY that reports 0 columns), never
+with --quiet or JSON logs. `render` is polled, so the hot path only bumps counters.
+*/
+export class Progress {
+	#spinner?: Ora;
+	#timer?: NodeJS.Timeout;
+
+	constructor(
+		private readonly ctx: Context,
+		private readonly render: () => string,
+	) {}
+
+	start(): void {
+		const stderr = this.ctx.io.stderr;
+		const interactive = Boolean(stderr.isTTY) && (stderr.columns ?? 0) > 0;
+		if (!interactive || !this.ctx.logger.enabled('info') || this.ctx.logger.options.format === 'json') return;
+		this.#spinner = ora({ stream: stderr as NodeJS.WritableStream, isEnabled: true, discardStdin: false, color: 'cyan' }).start(this.render());
+		this.#timer = setInterval(() => {
+			if (this.#spinner) this.#spinner.text = this.render();
+		}, 250);
+		this.#timer.unref();
+	}
+
+	/** True when a spinner owns the line (per-window log lines would fight it). */
+	get active(): boolean {
+		return this.#spinner !== undefined;
+	}
+
+	stop(): void {
+		clearInterval(this.#timer);
+		this.#spinner?.stop();
+		this.#spinner = undefined;
+	}
+}

@@ -1,0 +1,173 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Context } from '../cli/context.js';
+import { Progress } from '../cli/progress.js';
+import type { AmplitudeClient } from '../amplitude/client.js';
+import type { Config } from '../config/schema.js';
+import { compileMapper, selectRows } from '../mapping/compile.js';
+import { additionalEventFieldTable, eventFieldTable } from '../mapping/events-table.js';
+import { OutputClosedError, OutputSink, type SinkTarget } from '../pipeline/output-sink.js';
+import { cursorToHour, eventsStateFiles, hourToCursor, type EventsState } from '../state/events-state.js';
+import type { StateFile } from '../state/state-file.js';
+import type { RunLock } from '../state/lock.js';
+import { defaultStateDir } from '../paths.js';
+import { exportSource, type WindowDone } from './export-source.js';
+import { addHours, exportHour, hoursBetween, isoHour } from './hours.js';
+import { resolveOutputName } from './output-name.js';
+import { planRun, windows, type RunPlan } from './plan.js';
+import { EventsRunStats } from './stats.js';
+import { eventsToNdjson } from './to-ndjson.js';
+
+export interface EventsRunOptions {
+	start?: number;
+	end?: number;
+	/** --state-dir was given: an explicit range then reads and writes state too. */
+	stateDirFlag: boolean;
+	dryRun: boolean;
+	/** Set by --demo: a local server, its credentials and its range. */
+	demo?: { client: AmplitudeClient; first: number; last: number };
+}
+
+/**
+`amp-import events`: plan the hour range, take the lock, stream every window through download → unzip → gunzip →
+parse → map → NDJSON sink, and advance the cursor only when a window's output is durable.
+*/
+export async function runEvents(ctx: Context, config: Config, options: EventsRunOptions): Promise<void> {
+	const { logger, io } = ctx;
+	const explicit = options.demo ? { start: options.demo.first, end: options.demo.last } : { start: options.start, end: options.end };
+	const stateful = !options.demo && (explicit.start === undefined || options.stateDirFlag);
+	const auth = options.demo ? undefined : await ctx.auth();
+	const files = auth && stateful ? eventsStateFiles(config.stateDir ?? defaultStateDir(io.env), auth.credentials.apiKey, auth.region) : undefined;
+
+	if (files && !options.dryRun) await files.lock.acquire('events', io.now());
+	try {
+		const state = files ? await files.state.read() : undefined;
+		const cursor = state ? cursorToHour(state.cursor) : undefined;
+		const plan = planRun({ now: io.now(), lagHours: config.events.lagHours, backfillDays: config.events.backfillDays, cursor, ...explicit });
+		if (options.dryRun) return printDryRun(ctx, plan, config.events.windowHours);
+		if (plan.kind === 'up-to-date') {
+			logger.info(`events are up to date: cursor ${isoHour(plan.cursor)}, newest exportable hour ${isoHour(plan.newest)}`);
+			return;
+		}
+		if (plan.kind === 'from-now') {
+			await files!.state.write(newState(auth!.region, plan.cursor, io.now()));
+			logger.info(`backfillDays is 0: starting from now on; cursor set to ${isoHour(plan.cursor)}, nothing exported this time`);
+			return;
+		}
+		const client = options.demo?.client ?? (await ctx.client(auth));
+		logger.info(`exporting events ${isoHour(plan.first)}..${isoHour(plan.last)} (${hoursBetween(plan.first, plan.last)} h, ${plan.reason})`);
+		const advance = files && (cursor === undefined || plan.first === addHours(cursor, 1)) ? files.state : undefined;
+		if (files && !advance) logger.warn(`--start ${isoHour(plan.first)} does not continue the cursor ${isoHour(cursor!)}; the cursor is left alone`);
+		await exportRange(ctx, config, client, plan, advance, auth?.region ?? 'us');
+	} finally {
+		await files?.lock.release();
+	}
+}
+
+async function exportRange(
+	ctx: Context,
+	config: Config,
+	client: AmplitudeClient,
+	plan: { first: number; last: number },
+	state: StateFile<EventsState> | undefined,
+	region: 'us' | 'eu',
+): Promise<void> {
+	const { logger, io } = ctx;
+	const ev = config.events;
+	const stats = new EventsRunStats();
+	const runStarted = io.now();
+	const outputTemplate = ev.output && ev.output !== '-' ? ev.output : undefined;
+	const target: SinkTarget = outputTemplate
+		? { kind: 'file', path: resolveOutputName(outputTemplate, { first: plan.first, last: plan.last, now: runStarted }) }
+		: { kind: 'stdout', stream: io.stdout };
+	const gzip = ev.gzip || Boolean(outputTemplate?.endsWith('.gz'));
+	let lastWindow: WindowDone | undefined;
+	const sink = new OutputSink<WindowDone>(target, {
+		gzip,
+		finalPath: outputTemplate ? (last) => resolveOutputName(outputTemplate, { first: plan.first, last: last.last, now: runStarted }) : undefined,
+		onDurable: async (window) => {
+			lastWindow = window;
+			if (state) await state.write({ ...newState(region, window.last, io.now()), lastRun: stats.summary({}) });
+		},
+	});
+	const progress = new Progress(ctx, () => {
+		const mb = stats.bytesInflated / 1e6;
+		const seconds = (Date.now() - stats.startedAt) / 1000;
+		return `events ${stats.current.window} ${stats.current.entry} · ${stats.events.toLocaleString('en-US')} events · ${(mb / Math.max(seconds, 0.001)).toFixed(1)} MB/s`;
+	});
+	const tempDir = await mkdtemp(join(tmpdir(), 'amp-import-'));
+	const mapper = compileMapper(selectRows(eventFieldTable, additionalEventFieldTable, ev.fields.include, ev.fields.exclude));
+	let outputPath: string | undefined;
+	try {
+		await sink.open();
+		progress.start();
+		const source = exportSource({
+			client,
+			first: plan.first,
+			last: plan.last,
+			windowHours: ev.windowHours,
+			tempDir,
+			maxLineBytes: ev.maxLineBytes,
+			maxEntryBytes: ev.maxEntryBytes,
+			onBadRecord: ev.onBadRecord,
+			retry: { retries: config.http.retries, maxTotalMs: config.http.retryMaxSeconds * 1000, baseMs: 1000, maxDelayMs: 60_000, ...ctx.hooks.retry },
+			stats,
+			logger,
+			signal: ctx.signal,
+			sleep: io.sleep,
+		});
+		const logWindows = async function* <T>(items: AsyncIterable<T>) {
+			for await (const item of items) {
+				if (typeof item === 'object' && item && 'checkpoint' in item && !progress.active) {
+					const w = (item as { checkpoint: WindowDone }).checkpoint;
+					logger.info(`window ${isoHour(w.first)}..${isoHour(w.last)} done`, { events: stats.events, files: stats.files });
+				}
+				yield item;
+			}
+		};
+		await pipeline(source, eventsToNdjson<WindowDone>({ mapper, raw: ev.shape === 'raw', dedupeWindow: ev.dedupeWindow, stats }), logWindows, sink, {
+			signal: ctx.signal,
+		});
+		outputPath = await sink.commit();
+	} catch (error) {
+		progress.stop();
+		outputPath = await sink.abort().catch(() => undefined);
+		if (outputPath) logger.warn(`kept the ${stats.windows} complete window(s) in ${outputPath}; the rest was not written`);
+		if (error instanceof OutputClosedError || (error as { cause?: unknown }).cause instanceof OutputClosedError) {
+			logger.info(`output closed by the reader; stopped${lastWindow ? ` after ${isoHour(lastWindow.last)}` : ' before any window was complete'}`);
+			return;
+		}
+		throw ctx.signal.aborted && ctx.signal.reason ? ctx.signal.reason : error;
+	} finally {
+		progress.stop();
+		await rm(tempDir, { recursive: true, force: true });
+	}
+	const summary = stats.summary({
+		range: `${isoHour(plan.first)}..${isoHour(plan.last)}`,
+		output: outputPath ?? 'stdout',
+		cursor: state && lastWindow ? hourToCursor(lastWindow.last) : undefined,
+	});
+	logger.summary('events run summary', summary);
+	if (stats.mapping.badValues) logger.warn(`${stats.mapping.badValues} value(s) could not be converted and were left out`, { byField: stats.mapping.toJSON() });
+}
+
+function newState(region: 'us' | 'eu', cursor: number, now: Date): EventsState {
+	return { version: 1, job: 'events', region, cursor: hourToCursor(cursor), updatedAt: now.toISOString() };
+}
+
+function printDryRun(ctx: Context, plan: RunPlan, windowHours: number): void {
+	if (plan.kind === 'up-to-date') {
+		ctx.logger.info(`dry run: up to date (cursor ${isoHour(plan.cursor)}); nothing to request`);
+		return;
+	}
+	if (plan.kind === 'from-now') {
+		ctx.logger.info(`dry run: backfillDays 0 would set the cursor to ${isoHour(plan.cursor)} and request nothing`);
+		return;
+	}
+	for (const w of windows(plan.first, plan.last, windowHours)) {
+		ctx.io.stdout.write(`GET /api/2/export?start=${exportHour(w.first)}&end=${exportHour(w.last)}\t${hoursBetween(w.first, w.last)} h\n`);
+	}
+	ctx.logger.info(`dry run: ${plan.reason}; nothing was requested or written`);
+}

@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { syncDir } from '../atomic-file.js';
+import { AmpImportError } from '../errors.js';
+
+/** A marker in the item stream: everything before it forms a unit (a window) that must be made durable together. */
+export interface Checkpoint<M> {
+	checkpoint: M;
+}
+export type SinkItem<M> = string | Checkpoint<M>;
+
+export type SinkTarget = { kind: 'file'; path: string } | { kind: 'stdout'; stream: Writable };
+
+/** The reader of stdout went away (`| head`): a normal early stop, not a failure. */
+export class OutputClosedError extends Error {
+	constructor() {
+		super('output closed by the reader');
+	}
+}
+
+/**
+The end of every pipeline: NDJSON text in, durable output out, with checkpoints between units of work.
+
+Text goes to a spool file first. At each checkpoint the current segment is finished (a gzip member ended, so the
+file is valid gzip up to there) and fsynced. For stdout the segment is then copied out and the spool emptied, so a
+reader only ever sees whole windows; for a file the spool *is* the output, under a hidden temporary name in the target
+folder, renamed into place on commit. On failure the spool is cut back to the last checkpoint: a file keeps its whole
+windows and is renamed (nothing half-written), stdout has already had exactly those windows.
+`onDurable` is called with a checkpoint's marker once the output up to it is durable: the moment to advance state.
+*/
+export class OutputSink<M> extends Writable {
+	#handle?: FileHandle;
+	#spoolPath = '';
+	#offset = 0;
+	#segment?: { input: PassThrough; done: Promise<void>; written: { bytes: number } };
+	#durable?: M;
+	#pendingDurable?: M;
+	bytesOut = 0;
+
+	constructor(
+		private readonly target: SinkTarget,
+		private readonly options: { gzip: boolean; onDurable: (marker: M) => Promise<void>; finalPath?: (last: M) => string },
+	) {
+		super({ objectMode: true, highWaterMark: 8 });
+	}
+
+	/** Creates the spool. Call before writing. */
+	async open(): Promise<void> {
+		const dir = this.target.kind === 'file' ? dirname(this.target.path) : tmpdir();
+		const base = this.target.kind === 'file' ? basename(this.target.path) : 'stdout';
+		this.#spoolPath = join(dir, `.${base}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+		try {
+			this.#handle = await open(this.#spoolPath, 'wx+', 0o644);
+		} catch (error) {
+			throw fileError(error, this.#spoolPath);
+		}
+	}
+
+	override _write(item: SinkItem<M>, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+		const work = typeof item === 'string' ? this.#writeText(item) : this.#checkpoint(item.checkpoint);
+		work.then(() => callback(), callback);
+	}
+
+	async #writeText(text: string): Promise<void> {
+		const segment = (this.#segment ??= this.#openSegment());
+		if (!segment.input.write(text)) await Promise.race([once(segment.input, 'drain'), segment.done]);
+	}
+
+	#openSegment() {
+		const input = new PassThrough({ highWaterMark: 1 << 20 });
+		const written = { bytes: 0 };
+		const handle = this.#handle!;
+		let position = this.#offset;
+		const writer = new Writable({
+			highWaterMark: 1 << 20,
+			write: (chunk: Buffer, _enc, cb) => {
+				handle.write(chunk, 0, chunk.length, position).then(({ bytesWritten }) => {
+					position += bytesWritten;
+					written.bytes += bytesWritten;
+					cb();
+				}, cb);
+			},
+		});
+		const stages: NodeJS.WritableStream[] = this.options.gzip ? [input, createGzip(), writer] : [input, writer];
+		const done = pipeline(stages).catch((e: unknown) => {
+			throw fileError(e, this.#spoolPath);
+		});
+		return { input, done, written };
+	}
+
+	async #finishSegment(): Promise<void> {
+		const segment = this.#segment;
+		if (!segment) return;
+		this.#segment = undefined;
+		segment.input.end();
+		await segment.done;
+		await this.#handle!.sync().catch((e: unknown) => {
+			throw fileError(e, this.#spoolPath);
+		});
+		this.#offset += segment.written.bytes;
+	}
+
+	async #checkpoint(marker: M): Promise<void> {
+		await this.#finishSegment();
+		if (this.target.kind === 'stdout') {
+			await this.#copyToStdout(this.target.stream);
+			this.#durable = marker;
+			await this.options.onDurable(marker);
+		} else {
+			// A file's windows become durable for readers only when it is renamed into place.
+			this.#pendingDurable = marker;
+		}
+	}
+
+	async #copyToStdout(stdout: Writable): Promise<void> {
+		const handle = this.#handle!;
+		for (let position = 0; position < this.#offset; ) {
+			const buffer = Buffer.allocUnsafe(Math.min(1 << 20, this.#offset - position));
+			const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+			position += bytesRead;
+			await writeOrClosed(stdout, bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+			this.bytesOut += bytesRead;
+		}
+		await handle.truncate(0);
+		this.#offset = 0;
+	}
+
+	/** Ends a successful run: renames the file into place (or nothing more for stdout). Returns the output path. */
+	async commit(): Promise<string | undefined> {
+		await this.#finishSegment();
+		return this.#publish();
+	}
+
+	/**
+	Ends a failed or interrupted run: drops what came after the last checkpoint. A file with at least one whole window
+	is still published (and its windows counted durable); an empty one is removed. Returns the output path, if any.
+	*/
+	async abort(): Promise<string | undefined> {
+		const segment = this.#segment;
+		this.#segment = undefined;
+		if (segment) {
+			segment.input.destroy();
+			await segment.done.catch(() => undefined);
+		}
+		if (!this.#handle) return undefined;
+		await this.#handle.truncate(this.#offset).catch(() => undefined);
+		if (this.target.kind === 'file' && this.#pendingDurable !== undefined) return this.#publish();
+		await this.#discard();
+		return undefined;
+	}
+
+	async #publish(): Promise<string | undefined> {
+		const handle = this.#handle!;
+		this.#handle = undefined;
+		if (this.target.kind === 'stdout') {
+			await handle.close();
+			await rm(this.#spoolPath, { force: true });
+			return undefined;
+		}
+		await handle.sync();
+		await handle.close();
+		const marker = this.#pendingDurable;
+		const finalPath = marker !== undefined && this.options.finalPath ? this.options.finalPath(marker) : this.target.path;
+		await rename(this.#spoolPath, finalPath).catch((e: unknown) => {
+			throw fileError(e, finalPath);
+		});
+		await syncDir(dirname(finalPath));
+		this.bytesOut = this.#offset;
+		if (marker !== undefined) {
+			this.#durable = marker;
+			await this.options.onDurable(marker);
+		}
+		return finalPath;
+	}
+
+	async #discard(): Promise<void> {
+		const handle = this.#handle;
+		this.#handle = undefined;
+		await handle?.close().catch(() => undefined);
+		await rm(this.#spoolPath, { force: true });
+	}
+
+	/** The marker of the last unit that reached durable output. */
+	get durable(): M | undefined {
+		return this.#durable;
+	}
+}
+
+async function writeOrClosed(stream: Writable, chunk: Buffer): Promise<void> {
+	if (stream.destroyed || stream.writableEnded) throw new OutputClosedError();
+	let onError: (error: NodeJS.ErrnoException) => void = () => undefined;
+	const failed = new Promise<never>((_, reject) => {
+		onError = (error) => reject(isClosedError(error) ? new OutputClosedError() : error);
+		stream.once('error', onError);
+	});
+	failed.catch(() => undefined);
+	try {
+		if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
+	} catch (error) {
+		throw isClosedError(error) ? new OutputClosedError() : error;
+	} finally {
+		stream.removeListener('error', onError);
+	}
+}
+
+function isClosedError(error: unknown): boolean {
+	const code = (error as NodeJS.ErrnoException)?.code;
+	return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END';
+}
+
+/** File system failures with a clear sentence; a full disk is worth its own. */
+export function fileError(error: unknown, path: string): Error {
+	if (error instanceof AmpImportError || error instanceof OutputClosedError) return error;
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'ENOSPC') {
+		return new AmpImportError('transient', `no space left on the device writing ${path}`, {
+			hint: 'Free disk space (or point TMPDIR / --output elsewhere) and rerun; the state was not advanced past durable output.',
+			cause: error,
+		});
+	}
+	if (code === 'EACCES' || code === 'ENOENT' || code === 'EROFS') {
+		return new AmpImportError('config', `cannot write ${path} (${code})`, { hint: 'Check that the folder exists and is writable.', cause: error });
+	}
+	return new AmpImportError('transient', `writing ${path} failed: ${(error as Error).message}`, { cause: error });
+}
