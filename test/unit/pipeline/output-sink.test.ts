@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { gunzipSync } from 'node:zlib';
+import { OutputClosedError, OutputSink, type SinkItem } from '../../../src/pipeline/output-sink.js';
+import { tempDir } from '../../helpers/run.js';
+
+let dir: ReturnType<typeof tempDir>;
+beforeEach(() => {
+	dir = tempDir();
+});
+afterEach(() => dir.cleanup());
+
+const items: SinkItem<number>[] = ['a\n', 'b\n', { checkpoint: 1 }, 'c\n', { checkpoint: 2 }];
+
+describe('output sink', () => {
+	it('writes a file under a hidden temporary name and renames it into place on commit', async () => {
+		const durable: number[] = [];
+		const path = join(dir.path, 'out.ndjson');
+		const sink = new OutputSink<number>({ kind: 'file', path }, { gzip: false, onDurable: async (m) => void durable.push(m) });
+		await sink.open();
+		await pipeline(Readable.from(items), sink);
+		expect(readdirSync(dir.path)).toEqual([expect.stringMatching(/^\.out\.ndjson\.\d+\.[0-9a-f]+\.partial$/)]);
+		expect(durable).toEqual([]); // not visible yet, so not durable
+		expect(await sink.commit()).toBe(path);
+		expect(readFileSync(path, 'utf8')).toBe('a\nb\nc\n');
+		expect(readdirSync(dir.path)).toEqual(['out.ndjson']);
+		expect(durable).toEqual([2]);
+	});
+
+	it('on failure keeps only whole checkpointed units, and removes a file with none', async () => {
+		const path = join(dir.path, 'out.ndjson.gz');
+		const sink = new OutputSink<number>({ kind: 'file', path }, { gzip: true, onDurable: async () => undefined });
+		await sink.open();
+		await pipeline(Readable.from(['a\n', { checkpoint: 1 }, 'b\n', { checkpoint: 2 }, 'half-written\n']), sink);
+		expect(await sink.abort()).toBe(path);
+		expect(gunzipSync(readFileSync(path)).toString()).toBe('a\nb\n'); // one valid gzip member per unit
+
+		const empty = new OutputSink<number>({ kind: 'file', path: join(dir.path, 'none.ndjson') }, { gzip: false, onDurable: async () => undefined });
+		await empty.open();
+		await pipeline(Readable.from(['x\n']), empty);
+		expect(await empty.abort()).toBeUndefined();
+		expect(existsSync(join(dir.path, 'none.ndjson'))).toBe(false);
+		expect(readdirSync(dir.path)).toEqual(['out.ndjson.gz']);
+	});
+
+	it('names the final file from the last durable unit', async () => {
+		const sink = new OutputSink<number>({ kind: 'file', path: join(dir.path, 'x') }, { gzip: false, onDurable: async () => undefined, finalPath: (m) => join(dir.path, `upto-${m}.ndjson`) });
+		await sink.open();
+		await pipeline(Readable.from(items), sink);
+		expect(await sink.commit()).toBe(join(dir.path, 'upto-2.ndjson'));
+	});
+
+	it('gives stdout whole units only, each before its marker is reported durable', async () => {
+		const stdout = new PassThrough();
+		let seen = '';
+		stdout.on('data', (c: Buffer) => (seen += c.toString()));
+		const log: string[] = [];
+		const sink = new OutputSink<number>({ kind: 'stdout', stream: stdout }, { gzip: false, onDurable: async (m) => void log.push(`${m}:${seen}`) });
+		await sink.open();
+		await pipeline(Readable.from([...items, 'tail-without-checkpoint\n']), sink);
+		await sink.abort();
+		expect(log).toEqual(['1:a\nb\n', '2:a\nb\nc\n']);
+		expect(seen).toBe('a\nb\nc\n');
+	});
+
+	it('reports a reader that went away as OutputClosedError', async () => {
+		const stdout = new PassThrough();
+		stdout.destroy();
+		const sink = new OutputSink<number>({ kind: 'stdout', stream: stdout }, { gzip: false, onDurable: async () => undefined });
+		await sink.open();
+		await expect(pipeline(Readable.from(items), sink)).rejects.toBeInstanceOf(OutputClosedError);
+		await sink.abort();
+	});
+});
