@@ -41,6 +41,8 @@ export class OutputSink<M> extends Writable {
 	#segment?: { input: PassThrough; done: Promise<void>; written: { bytes: number } };
 	#durable?: M;
 	#pendingDurable?: M;
+	/** The write in progress: abort() lets it settle first, so a checkpoint being made is not cut in half. */
+	#inflight: Promise<void> = Promise.resolve();
 	bytesOut = 0;
 
 	constructor(
@@ -64,6 +66,7 @@ export class OutputSink<M> extends Writable {
 
 	override _write(item: SinkItem<M>, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
 		const work = typeof item === 'string' ? this.#writeText(item) : this.#checkpoint(item.checkpoint);
+		this.#inflight = work.catch(() => undefined);
 		work.then(() => callback(), callback);
 	}
 
@@ -142,6 +145,7 @@ export class OutputSink<M> extends Writable {
 	is still published (and its windows counted durable); an empty one is removed. Returns the output path, if any.
 	*/
 	async abort(): Promise<string | undefined> {
+		await this.#inflight;
 		const segment = this.#segment;
 		this.#segment = undefined;
 		if (segment) {

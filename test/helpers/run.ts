@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import { run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import type { TestHooks } from '../../src/cli/context.js';
@@ -21,6 +21,8 @@ export interface RunOptions {
 	hooks?: TestHooks;
 	/** Replaces the real sleep (polling, lock waits): tests record the waits instead of waiting. */
 	sleeps?: number[];
+	/** A stdout of the test's own (a reader that goes away, say); its output is then not captured. */
+	stdout?: Writable;
 }
 
 function capture(): { stream: PassThrough; text: () => string } {
@@ -38,7 +40,7 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
 	const out = capture();
 	const err = capture();
 	const io: Io = {
-		stdout: out.stream,
+		stdout: options.stdout ?? out.stream,
 		stderr: err.stream,
 		stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
 		env: { PATH: process.env.PATH, ...options.env },
