@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from '../cli/context.js';
 import { Progress } from '../cli/progress.js';
@@ -39,7 +39,7 @@ export async function runEvents(ctx: Context, config: Config, options: EventsRun
 	const explicit = options.demo ? { start: options.demo.first, end: options.demo.last } : { start: options.start, end: options.end };
 	const stateful = !options.demo && (explicit.start === undefined || options.stateDirFlag);
 	const auth = options.demo ? undefined : await ctx.auth();
-	const files = auth && stateful ? eventsStateFiles(config.stateDir ?? defaultStateDir(io.env), auth.credentials.apiKey, auth.region) : undefined;
+	const files = auth && stateful ? eventsStateFiles(resolve(io.cwd, config.stateDir ?? defaultStateDir(io.env)), auth.credentials.apiKey, auth.region) : undefined;
 
 	if (files && !options.dryRun) await files.lock.acquire('events', io.now());
 	try {
@@ -78,7 +78,7 @@ async function exportRange(
 	const ev = config.events;
 	const stats = new EventsRunStats();
 	const runStarted = io.now();
-	const outputTemplate = ev.output && ev.output !== '-' ? ev.output : undefined;
+	const outputTemplate = ev.output && ev.output !== '-' ? resolve(io.cwd, ev.output) : undefined;
 	const target: SinkTarget = outputTemplate
 		? { kind: 'file', path: resolveOutputName(outputTemplate, { first: plan.first, last: plan.last, now: runStarted }) }
 		: { kind: 'stdout', stream: io.stdout };

@@ -342,3 +342,19 @@ describe('events --demo', () => {
 // Unused helpers kept honest: gzipSync/writeFileSync imported for fixture edits in future cases.
 void gzipSync;
 void writeFileSync;
+
+describe('events: explicit range with --state-dir', () => {
+	it('advances the cursor only when the range continues it', async () => {
+		const dir = join(home.path, 'custom-state');
+		server.use(exportApi({ eventsPerHour: 1 }));
+		expect((await events(['--state-dir', dir, '--start', '2026-10-01T00', '--end', '2026-10-01T05'])).code).toBe(0);
+		const read = () => JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!), 'utf8')).cursor;
+		expect(read()).toBe('2026-10-01T05');
+		expect((await events(['--state-dir', dir, '--start', '2026-10-01T06', '--end', '2026-10-01T07'])).code).toBe(0);
+		expect(read()).toBe('2026-10-01T07');
+		const gap = await events(['--state-dir', dir, '--start', '2026-10-03T00', '--end', '2026-10-03T01']);
+		expect(gap.code).toBe(0);
+		expect(gap.stderr).toContain('does not continue the cursor');
+		expect(read()).toBe('2026-10-01T07');
+	});
+});
