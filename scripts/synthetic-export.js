@@ -157,3 +157,46 @@ export function buildZip(entries, { deflate = false, reverse = false } = {}) {
 		zip.outputStream.on('error', reject);
 	});
 }
+
+const csvField = (value) => `"${String(value).replaceAll('"', '""')}"`;
+
+/** The header of a props=1 cohort file: the two ids, then built-in and custom user properties. */
+export const cohortColumns = ['amplitude_id', 'user_id', 'carrier', 'city', 'country', 'device', 'device_type', 'dma', 'language', 'library', 'os', 'platform', 'region', 'start_version', 'version', 'plan', 'email'];
+
+/**
+A cohort download as Amplitude writes it: RFC 4180, every field quoted (empty as ""), a header row. Member ids come
+from `firstId` upwards with gaps, so two calls with overlapping ranges model members joining and leaving.
+*/
+export function* syntheticCohortLines({ seed = 7, members = 10, firstId = 356_000_000_000, props = true }) {
+	const rand = prng(seed);
+	const columns = props ? cohortColumns : cohortColumns.slice(0, 2);
+	yield `${columns.map(csvField).join(',')}\n`;
+	for (let i = 0; i < members; i++) {
+		const [country, region, city] = pick(rand, countries);
+		const platform = pick(rand, ['iOS', 'Android', 'Web']);
+		const row = {
+			amplitude_id: firstId + i * 3,
+			user_id: rand() < 0.6 ? `user-${firstId + i * 3}` : '',
+			carrier: platform === 'Android' ? 'T-Mobile' : '',
+			city: city ?? '',
+			country: country ?? '',
+			device: platform === 'iOS' ? 'Apple iPhone' : platform === 'Android' ? 'Samsung Galaxy S24' : '',
+			device_type: platform === 'Web' ? '' : platform,
+			dma: '',
+			language: pick(rand, ['English', 'German', '']),
+			library: pick(rand, ['amplitude-ts/2.16.1', 'http/2.0']),
+			os: platform === 'Web' ? 'Chrome 126' : `${platform} 17`,
+			platform,
+			region: region ?? '',
+			start_version: rand() < 0.5 ? '2.3.0' : '',
+			version: '2.4.1',
+			plan: pick(rand, ['free', 'pro', 'team "gold"']),
+			email: rand() < 0.3 ? `member${i}@example.com` : '',
+		};
+		yield `${columns.map((c) => csvField(row[c])).join(',')}\n`;
+	}
+}
+
+export function syntheticCohortCsv(options) {
+	return [...syntheticCohortLines(options)].join('');
+}

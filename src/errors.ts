@@ -53,6 +53,8 @@ export interface AmpImportErrorOptions {
 	exitCode?: number;
 	/** Further lines, one per problem, when one error stands for several (every config problem at once). */
 	details?: string[];
+	/** The HTTP status behind it, when there is one. */
+	httpStatus?: number;
 }
 
 export class AmpImportError extends Error {
@@ -61,6 +63,7 @@ export class AmpImportError extends Error {
 	readonly exitCode: number;
 	readonly hint?: string;
 	readonly details: string[];
+	readonly httpStatus?: number;
 
 	constructor(kind: ErrorKind, message: string, options: AmpImportErrorOptions = {}) {
 		super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -70,6 +73,7 @@ export class AmpImportError extends Error {
 		this.exitCode = options.exitCode ?? kinds[kind].exitCode;
 		this.hint = options.hint;
 		this.details = options.details ?? [];
+		this.httpStatus = options.httpStatus;
 	}
 }
 

@@ -27,6 +27,9 @@ export interface DownloadResult {
 	bytes: number;
 	/** The URL the body finally came from, after redirects (without query, which can hold a signature). */
 	finalUrl?: string;
+	/** The Location of a redirect not followed. */
+	location?: string;
+	contentEncoding?: string;
 }
 
 export interface RequestOptions {
@@ -112,7 +115,12 @@ export class AmplitudeClient {
 	`passStatuses` are returned without a body. `authenticated: false` fetches an absolute URL with no Authorization
 	header (a pre-signed S3 link rejects a second auth method).
 	*/
-	async download(pathOrUrl: string, dest: string, what: string, options: RequestOptions & { authenticated?: boolean } = {}): Promise<DownloadResult> {
+	async download(
+		pathOrUrl: string,
+		dest: string,
+		what: string,
+		options: RequestOptions & { authenticated?: boolean; followRedirect?: boolean } = {},
+	): Promise<DownloadResult> {
 		const absolute = /^https?:\/\//.test(pathOrUrl);
 		const start = () =>
 			this.#got.stream(absolute ? pathOrUrl : stripSlash(pathOrUrl), {
@@ -121,7 +129,7 @@ export class AmplitudeClient {
 				searchParams: options.searchParams,
 				signal: options.signal,
 				retry: this.#retryOptions(what, [...(options.noRetryStatuses ?? []), ...(options.passStatuses ?? [])]),
-				followRedirect: true,
+				followRedirect: options.followRedirect ?? true,
 			});
 		return new Promise<DownloadResult>((resolve, reject) => {
 			const attach = (request: Request) => {
@@ -137,12 +145,20 @@ export class AmplitudeClient {
 				pipeline(request, createWriteStream(dest)).then(
 					() => {
 						const final = request.redirectUrls.at(-1);
-						resolve({ status: request.response?.statusCode ?? 200, bytes, finalUrl: final && `${final.origin}${final.pathname}` });
+						const headers = request.response?.headers ?? {};
+						resolve({
+							status: request.response?.statusCode ?? 200,
+							bytes,
+							finalUrl: final && `${final.origin}${final.pathname}`,
+							location: typeof headers.location === 'string' ? headers.location : undefined,
+							contentEncoding: typeof headers['content-encoding'] === 'string' ? headers['content-encoding'] : undefined,
+						});
 					},
 					(error: unknown) => {
 						if (superseded) return;
 						if (error instanceof HTTPError && (options.passStatuses ?? []).includes(error.response.statusCode)) {
-							resolve({ status: error.response.statusCode, bytes: 0 });
+							const location = error.response.headers.location;
+							resolve({ status: error.response.statusCode, bytes: 0, location: typeof location === 'string' ? location : undefined });
 							return;
 						}
 						reject(toClientError(error, what, options.signal));
@@ -190,6 +206,7 @@ export function toClientError(error: unknown, what: string, signal?: AbortSignal
 		return new AmpImportError(rule.kind, `${what}: ${rule.message} (HTTP ${status})${detail}`, {
 			hint: rule.hint,
 			cause: new Error(`HTTP ${status}`),
+			httpStatus: status,
 		});
 	}
 	if (error instanceof RequestError) {

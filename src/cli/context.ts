@@ -20,6 +20,8 @@ export interface GlobalOptions {
 /** Knobs only tests turn: fast retries and polling. */
 export interface TestHooks {
 	retry?: Partial<RetryPolicy>;
+	/** First cohort poll delay in ms (default 5000). */
+	pollMs?: number;
 }
 
 /** What a command gets: the outside world, a logger, and lazy access to config, credentials and the API client. */

@@ -4,6 +4,7 @@ import { Context, type GlobalOptions, type TestHooks } from './context.js';
 import { reportError } from './report-error.js';
 import { registerAuth } from './commands/auth.js';
 import { registerEvents } from './commands/events.js';
+import { registerCohorts } from './commands/cohorts.js';
 import { AmpImportError, ExitCode } from '../errors.js';
 import { version } from '../version.js';
 
@@ -31,6 +32,7 @@ export function buildProgram(io: Io, context: () => Context): Command {
 		.exitOverride();
 	registerAuth(program, context);
 	registerEvents(program, context);
+	registerCohorts(program, context);
 	for (const command of program.commands) {
 		command.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) });
 		for (const sub of command.commands) sub.exitOverride();

@@ -43,6 +43,26 @@ const eventsSchema = z.strictObject({
 	minuteOfHour: integer(0, 59).default(15),
 });
 
+const cohortsSchema = z.strictObject({
+	/** Cohort ids or names to import; empty = every non-archived cohort. */
+	select: z.array(text(), { error: 'expected a list of cohort ids or names' }).default([]),
+	/** The seed's "Amplitude ID Field": the output field that holds the Amplitude ID. */
+	idField: text().default('amplitude_id'),
+	/** The seed's "Amplitude Cohort Names Field": the output field of the membership-by-name map. */
+	namesField: text().default('amplitude_cohort_names'),
+	/** Ask for user properties (props=1); false gives only amplitude_id and user_id. */
+	props: flag().default(true),
+	/** Limit the properties (propKeys); empty = all. */
+	propKeys: z.array(text(), { error: 'expected a list of property names' }).default([]),
+	/** Cohort downloads in flight at once (Amplitude allows 4 in parallel). */
+	concurrency: integer(1, 4).default(2),
+	pollDeadlineMinutes: integer(1, 24 * 60).default(30),
+	shape: oneOf(['mapped', 'raw']).default('mapped'),
+	output: text().optional(),
+	gzip: flag().default(false),
+	changesOnly: flag().default(false),
+});
+
 export const configSchema = z.strictObject({
 	/** Label of a stored authorization (`amp-import auth add <label>`). */
 	auth: text().optional(),
@@ -54,8 +74,10 @@ export const configSchema = z.strictObject({
 	logFormat: oneOf(['text', 'json']).default('text'),
 	http: httpSchema.prefault({}),
 	events: eventsSchema.prefault({}),
+	cohorts: cohortsSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type HttpConfig = Config['http'];
 export type EventsConfig = Config['events'];
+export type CohortsConfig = Config['cohorts'];

@@ -21,21 +21,21 @@ export type Mapper = (record: Record<string, unknown>, stats: MappingStats) => R
 interface CompiledRow {
 	from: string;
 	field: string;
-	convert: (value: unknown) => Converted;
+	convert: (value: unknown, record: Record<string, unknown>) => Converted;
 }
 
 /**
 Compiles a field table once into a mapper. The table stays data; this only resolves each row's transform ahead of
 time so the per-record loop does no lookups. A null, missing or empty-string source leaves the field out.
 */
-export function compileMapper(rows: readonly FieldRow[]): Mapper {
-	const compiled: CompiledRow[] = rows.map((row) => ({ from: row.from, field: row.field, convert: transforms[row.transform] }));
+export function compileMapper(rows: readonly FieldRow[], rename: Readonly<Record<string, string>> = {}): Mapper {
+	const compiled: CompiledRow[] = rows.map((row) => ({ from: row.from, field: rename[row.field] ?? row.field, convert: transforms[row.transform] }));
 	return (record, stats) => {
 		const out: Record<string, unknown> = {};
 		for (const { from, field, convert } of compiled) {
 			const value = record[from];
 			if (value === null || value === undefined || value === '') continue;
-			const converted = convert(value);
+			const converted = convert(value, record);
 			if (converted === absent) continue;
 			if (converted === invalid) {
 				stats.recordBad(field);

@@ -1,4 +1,4 @@
-import { toRfc3339 } from './timestamps.js';
+import { epochToRfc3339, toRfc3339 } from './timestamps.js';
 
 /**
 The value transforms a mapping table can name. Each takes a source value that is present (not null, not
@@ -77,6 +77,24 @@ function valueCount(value: unknown): Converted {
 	return typeof value === 'string' ? { [value]: 1 } : invalid;
 }
 
+/** `map(key, cohort_membership)`: `{"<key>": true|false}`, the membership read from the record. */
+function membership(value: unknown, record: Record<string, unknown>): Converted {
+	const member = record.cohort_membership;
+	if (typeof member !== 'boolean') return invalid;
+	return { [String(value)]: member };
+}
+
+/** `todate(last_computed)` for cohorts: epoch seconds or milliseconds, or a date string Amplitude may send. */
+function epochDate(value: unknown): Converted {
+	if (typeof value === 'number') return epochToRfc3339(value) ?? invalid;
+	if (typeof value === 'string' && /^\d+$/.test(value)) return epochToRfc3339(Number(value)) ?? invalid;
+	if (typeof value === 'string') {
+		const ms = Date.parse(value);
+		return Number.isNaN(ms) ? invalid : (epochToRfc3339(ms) ?? invalid);
+	}
+	return invalid;
+}
+
 /** The registry a table row names in its `transform` column. */
 export const transforms = {
 	string: asString,
@@ -87,6 +105,8 @@ export const transforms = {
 	json: asJson,
 	properties: flattenProperties,
 	valueCount,
-} as const satisfies Record<string, (value: unknown) => Converted>;
+	membership,
+	epochDate,
+} as const satisfies Record<string, (value: unknown, record: Record<string, unknown>) => Converted>;
 
 export type TransformName = keyof typeof transforms;

@@ -40,7 +40,8 @@ export class OutputSink<M> extends Writable {
 	#offset = 0;
 	#segment?: { input: PassThrough; done: Promise<void>; written: { bytes: number } };
 	#durable?: M;
-	#pendingDurable?: M;
+	/** File target: markers whose units are written but become visible (durable for readers) only at rename. */
+	#pendingDurable: M[] = [];
 	/** The write in progress: abort() lets it settle first, so a checkpoint being made is not cut in half. */
 	#inflight: Promise<void> = Promise.resolve();
 	bytesOut = 0;
@@ -116,8 +117,8 @@ export class OutputSink<M> extends Writable {
 			this.#durable = marker;
 			await this.options.onDurable(marker);
 		} else {
-			// A file's windows become durable for readers only when it is renamed into place.
-			this.#pendingDurable = marker;
+			// A file's units become durable for readers only when it is renamed into place.
+			this.#pendingDurable.push(marker);
 		}
 	}
 
@@ -154,7 +155,7 @@ export class OutputSink<M> extends Writable {
 		}
 		if (!this.#handle) return undefined;
 		await this.#handle.truncate(this.#offset).catch(() => undefined);
-		if (this.target.kind === 'file' && this.#pendingDurable !== undefined) return this.#publish();
+		if (this.target.kind === 'file' && this.#pendingDurable.length > 0) return this.#publish();
 		await this.#discard();
 		return undefined;
 	}
@@ -169,14 +170,16 @@ export class OutputSink<M> extends Writable {
 		}
 		await handle.sync();
 		await handle.close();
-		const marker = this.#pendingDurable;
-		const finalPath = marker !== undefined && this.options.finalPath ? this.options.finalPath(marker) : this.target.path;
+		const markers = this.#pendingDurable;
+		this.#pendingDurable = [];
+		const last = markers.at(-1);
+		const finalPath = last !== undefined && this.options.finalPath ? this.options.finalPath(last) : this.target.path;
 		await rename(this.#spoolPath, finalPath).catch((e: unknown) => {
 			throw fileError(e, finalPath);
 		});
 		await syncDir(dirname(finalPath));
 		this.bytesOut = this.#offset;
-		if (marker !== undefined) {
+		for (const marker of markers) {
 			this.#durable = marker;
 			await this.options.onDurable(marker);
 		}

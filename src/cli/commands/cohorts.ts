@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import type { Context } from '../context.js';
+import type { FlagValue } from '../../config/load.js';
+import { runCohorts } from '../../cohorts/run-cohorts.js';
+import { printCohortList } from '../../cohorts/list-cohorts.js';
+import { startDemoServer } from '../../demo/server.js';
+import { AmplitudeClient } from '../../amplitude/client.js';
+
+export interface CohortsFlags {
+	cohort?: string[];
+	output?: string;
+	gzip?: boolean;
+	raw?: boolean;
+	changesOnly?: boolean;
+	force?: boolean;
+	stateDir?: string;
+	concurrency?: string;
+	dryRun?: boolean;
+	demo?: boolean;
+}
+
+export function cohortsFlagValues(flags: CohortsFlags): FlagValue[] {
+	const number = (v?: string) => (v !== undefined && /^-?\d+$/.test(v) ? Number(v) : v);
+	return [
+		{ path: 'cohorts.select', flag: '--cohort', value: flags.cohort?.length ? flags.cohort : undefined },
+		{ path: 'cohorts.output', flag: '--output', value: flags.output },
+		{ path: 'cohorts.gzip', flag: '--gzip', value: flags.gzip },
+		{ path: 'cohorts.shape', flag: '--raw', value: flags.raw ? 'raw' : undefined },
+		{ path: 'cohorts.changesOnly', flag: '--changes-only', value: flags.changesOnly },
+		{ path: 'cohorts.concurrency', flag: '--concurrency', value: number(flags.concurrency) },
+		{ path: 'stateDir', flag: '--state-dir', value: flags.stateDir },
+	];
+}
+
+export async function cohortsCommand(ctx: Context, flags: CohortsFlags): Promise<void> {
+	const { config } = await ctx.config(cohortsFlagValues(flags));
+	const options = { force: Boolean(flags.force), dryRun: Boolean(flags.dryRun), pollMs: ctx.hooks.pollMs };
+	if (!flags.demo) return runCohorts(ctx, config, options);
+	const demo = await startDemoServer();
+	try {
+		ctx.logger.info(`demo: serving a bundled sample project on ${demo.url} (no credentials needed)`);
+		const client = new AmplitudeClient({ baseUrl: demo.url, credentials: demo.credentials, http: config.http, logger: ctx.logger, retry: ctx.hooks.retry });
+		await runCohorts(ctx, config, { ...options, pollMs: options.pollMs ?? 200, demo: { client, apiKey: demo.credentials.apiKey } });
+	} finally {
+		await demo.close();
+	}
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerCohorts(program: Command, context: () => Context): void {
+	const cohorts = program.command('cohorts').description('import behavioral cohorts as amplitude_cohorts NDJSON (default), or list them');
+	cohorts
+		.command('import', { isDefault: true })
+		.description('request, poll, download and map the selected cohorts (all non-archived ones by default)')
+		.option('--cohort <id|name>', 'a cohort to import, by id or exact name; repeatable [cohorts.select]', collect)
+		.option('-o, --output <file>', "file to write ('-' = stdout); {date} placeholder; .gz compresses [cohorts.output]")
+		.option('--gzip', 'gzip the output [cohorts.gzip]')
+		.option('--raw', 'emit the file\'s columns as strings plus cohort_id, cohort_name, cohort_membership, last_computed [cohorts.shape]')
+		.option('--changes-only', 'emit only members who joined or left since the last import [cohorts.changesOnly]')
+		.option('--force', 'import cohorts even when lastComputed has not changed since their last import')
+		.option('--concurrency <n>', 'cohort downloads in flight, 1 to 4 [cohorts.concurrency, 2]')
+		.option('--state-dir <dir>', 'where request ids, member lists and the lock live [stateDir]')
+		.option('--dry-run', 'print which cohorts would be requested or skipped, and stop')
+		.option('--demo', 'run the whole flow against a bundled sample project on 127.0.0.1')
+		.action((flags: CohortsFlags) => cohortsCommand(context(), flags));
+	cohorts
+		.command('list')
+		.description('list the project\'s cohorts (id, name, size, last computed, flags)')
+		.option('--json', 'one JSON object per line')
+		.option('--all', 'include archived cohorts')
+		.action((flags: { json?: boolean; all?: boolean }) => printCohortList(context(), flags));
+}

@@ -1,0 +1,29 @@
+import type { Context } from '../cli/context.js';
+import { cohortUsage, listCohorts } from '../amplitude/cohorts-api.js';
+import { epochToRfc3339 } from '../mapping/timestamps.js';
+import { formatTable } from '../cli/commands/auth.js';
+import type { AmplitudeClient } from '../amplitude/client.js';
+
+/** `cohorts list`: the project's cohorts as a table (or JSON lines), and the month's download usage when available. */
+export async function printCohortList(ctx: Context, options: { json?: boolean; all?: boolean; client?: AmplitudeClient }): Promise<void> {
+	const client = options.client ?? (await ctx.client());
+	const cohorts = (await listCohorts(client, { signal: ctx.signal })).filter((c) => options.all || !c.archived);
+	const usage = await cohortUsage(client, ctx.signal).catch(() => undefined);
+	if (options.json) {
+		for (const c of cohorts) {
+			const row = { id: c.id, name: c.name, size: c.size, lastComputed: c.lastComputed === undefined ? undefined : epochToRfc3339(c.lastComputed), archived: Boolean(c.archived), published: Boolean(c.published) };
+			ctx.io.stdout.write(`${JSON.stringify(row)}\n`);
+		}
+	} else {
+		const rows = cohorts.map((c) => [
+			c.id,
+			c.name,
+			c.size === undefined ? '' : String(c.size),
+			c.lastComputed === undefined ? '' : (epochToRfc3339(c.lastComputed) ?? '').replace(/\.\d+Z$/, 'Z'),
+			[c.archived ? 'archived' : '', c.published ? 'published' : ''].filter(Boolean).join(','),
+		]);
+		ctx.io.stdout.write(formatTable([['ID', 'NAME', 'SIZE', 'LAST COMPUTED (UTC)', 'FLAGS'], ...rows]));
+	}
+	if (usage) ctx.logger.info(`monthly cohort downloads: ${JSON.stringify(usage)}`);
+	else ctx.logger.debug('cohort download usage is not available for this project');
+}

@@ -1,0 +1,84 @@
+import type { Logger } from '../cli/logger.js';
+import type { Mapper } from '../mapping/compile.js';
+import type { Checkpoint } from '../pipeline/output-sink.js';
+import { contains, parseAmplitudeId } from './id-list.js';
+import { readMemberCsv, type MemberRow } from './csv-members.js';
+import type { MemberStore, NextMembers } from './member-store.js';
+import type { PreparedCohort } from './prepare.js';
+import type { CohortsRunStats } from './stats.js';
+
+/** Marks the end of a cohort's records: once durable, its member file and state are committed. */
+export interface CohortDone {
+	prepared: PreparedCohort;
+	next: NextMembers;
+	members: number;
+}
+
+export interface MemberRecordsOptions {
+	store: MemberStore;
+	mapper: Mapper;
+	raw: boolean;
+	changesOnly: boolean;
+	stats: CohortsRunStats;
+	logger: Logger;
+	/** Every member file started, so a failed run can remove the ones never committed. */
+	started: NextMembers[];
+}
+
+/**
+One cohort's NDJSON: its current members (membership true) as the file lists them, then, for every member of the
+last successful import who is gone, a record with membership false. With `changesOnly`, only joins and leaves.
+The previous members are held as a sorted Float64Array (16 MB for 2,000,000) and the leavers found by streaming the
+previous member file, so memory stays bounded whatever the cohort's size.
+*/
+export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsOptions): AsyncGenerator<string | Checkpoint<CohortDone>> {
+	const { cohort } = prepared;
+	const previous = await o.store.previousIds();
+	const next = await o.store.startNext();
+	o.started.push(next);
+	const context = { cohort_id: cohort.id, cohort_name: cohort.name, last_computed: cohort.lastComputed };
+	const record = (row: MemberRow, member: boolean) => {
+		const source = { ...row, ...context, cohort_membership: member };
+		return `${JSON.stringify(o.raw ? source : o.mapper(source, o.stats.mapping))}\n`;
+	};
+	const label = `cohort ${cohort.id} file`;
+	const onDuplicates = (names: string[]) => o.logger.warn(`${label}: repeated column name(s) ${names.join(', ')}; later ones are suffixed __2, __3`);
+	let members = 0;
+	for await (const rows of readMemberCsv(prepared.file, label, onDuplicates)) {
+		let text = '';
+		for (const row of rows) {
+			const id = parseAmplitudeId(row.amplitude_id);
+			if (id === undefined) {
+				if (++o.stats.badRows <= 10) o.logger.warn(`${label}: skipping a row whose amplitude_id is not an integer: ${JSON.stringify(row.amplitude_id ?? null)}`);
+				continue;
+			}
+			await next.add(id, row.amplitude_id!, row.user_id ?? '');
+			members++;
+			const joined = previous !== undefined && !contains(previous, id);
+			if (joined) o.stats.joins++;
+			if (o.changesOnly && previous !== undefined && !joined) continue;
+			text += record(row, true);
+			o.stats.records++;
+		}
+		if (text) yield text;
+	}
+	await next.close();
+	o.stats.members += members;
+	if (previous) {
+		const current = next.ids.sorted();
+		let text = '';
+		for await (const leaver of o.store.leavers(current)) {
+			o.stats.leaves++;
+			o.stats.records++;
+			const row: MemberRow = { amplitude_id: leaver.amplitudeId };
+			if (leaver.userId) row.user_id = leaver.userId;
+			text += record(row, false);
+			if (text.length > 256 * 1024) {
+				yield text;
+				text = '';
+			}
+		}
+		if (text) yield text;
+	}
+	yield { checkpoint: { prepared, next, members } };
+}

@@ -1,0 +1,112 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { syncDir } from '../atomic-file.js';
+import { contains, IdList, parseAmplitudeId } from './id-list.js';
+
+/**
+Who was in a cohort at its last successful import, so the next import can tell who left. One file per cohort in
+the state dir, a line per member: `<amplitude_id>\t<user_id>`. Read twice per import, never held whole in memory:
+once for the ids (as a sorted Float64Array), once to find the leavers and their user ids.
+*/
+export class MemberStore {
+	readonly path: string;
+
+	constructor(
+		readonly dir: string,
+		projectKey: string,
+		cohortId: string,
+	) {
+		this.path = join(dir, `cohort-members-${projectKey}-${cohortId.replace(/[^A-Za-z0-9_-]/g, '_')}.tsv`);
+	}
+
+	/** The previous import's ids, sorted; undefined when this cohort was never imported. */
+	async previousIds(): Promise<Float64Array | undefined> {
+		const ids = new IdList();
+		try {
+			for await (const { id } of this.#members()) ids.push(id);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+			throw error;
+		}
+		return ids.sorted();
+	}
+
+	/** Members of the previous import whose id is not in `current` (sorted): the leavers. */
+	async *leavers(current: Float64Array): AsyncGenerator<{ amplitudeId: string; userId: string }> {
+		try {
+			for await (const { id, line } of this.#members()) {
+				if (!contains(current, id)) {
+					const tab = line.indexOf('\t');
+					yield { amplitudeId: line.slice(0, tab), userId: line.slice(tab + 1) };
+				}
+			}
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+		}
+	}
+
+	async *#members(): AsyncGenerator<{ id: number; line: string }> {
+		const input = createReadStream(this.path, { encoding: 'utf8' });
+		const lines = createInterface({ input, crlfDelay: Infinity });
+		try {
+			for await (const line of lines) {
+				const id = parseAmplitudeId(line.slice(0, line.indexOf('\t')));
+				if (id !== undefined) yield { id, line };
+			}
+		} finally {
+			lines.close();
+			input.destroy();
+		}
+	}
+
+	/** Starts the next member file under a temporary name; `commit` puts it in place once the output is durable. */
+	async startNext(): Promise<NextMembers> {
+		await mkdir(this.dir, { recursive: true, mode: 0o700 });
+		return new NextMembers(`${this.path}.${process.pid}.next`, this.path);
+	}
+}
+
+export class NextMembers {
+	readonly #out: WriteStream;
+	#buffer = '';
+	readonly ids = new IdList();
+
+	constructor(
+		readonly tempPath: string,
+		readonly finalPath: string,
+	) {
+		this.#out = createWriteStream(tempPath, { mode: 0o600 });
+	}
+
+	async add(id: number, amplitudeId: string, userId: string): Promise<void> {
+		this.ids.push(id);
+		this.#buffer += `${amplitudeId}\t${userId.replace(/[\t\n\r]/g, ' ')}\n`;
+		if (this.#buffer.length > 64 * 1024) await this.#flush();
+	}
+
+	async #flush(): Promise<void> {
+		const chunk = this.#buffer;
+		this.#buffer = '';
+		if (!this.#out.write(chunk)) await once(this.#out, 'drain');
+	}
+
+	/** Closes the temp file (fsynced by the rename step's caller through close). */
+	async close(): Promise<void> {
+		await this.#flush();
+		this.#out.end();
+		await once(this.#out, 'close');
+	}
+
+	async commit(): Promise<void> {
+		await rename(this.tempPath, this.finalPath);
+		await syncDir(join(this.finalPath, '..'));
+	}
+
+	async discard(): Promise<void> {
+		this.#out.destroy();
+		await rm(this.tempPath, { force: true });
+	}
+}
