@@ -27,7 +27,7 @@ describe('output sink', () => {
 		expect(await sink.commit()).toBe(path);
 		expect(readFileSync(path, 'utf8')).toBe('a\nb\nc\n');
 		expect(readdirSync(dir.path)).toEqual(['out.ndjson']);
-		expect(durable).toEqual([2]);
+		expect(durable).toEqual([1, 2]); // every unit, in order, once the file is in place
 	});
 
 	it('on failure keeps only whole checkpointed units, and removes a file with none', async () => {
