@@ -1,18 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { compileMapper, MappingStats, selectRows } from '../../../src/mapping/compile.js';
 import { additionalEventFieldTable, eventFieldTable } from '../../../src/mapping/events-table.js';
-import type { FieldRow } from '../../../src/mapping/field-table.js';
-
-/** The seed's table rows, verbatim (columns run together), with the document's `\_` escape undone. */
-export function seedRows(file: string): string[] {
-	return readFileSync(new URL(`../../../fixtures/seed/${file}`, import.meta.url), 'utf8')
-		.split('\n')
-		.filter((line) => line && !line.startsWith('#'))
-		.map((line) => line.replaceAll('\\_', '_'));
-}
-
-export const asSeedLine = (row: FieldRow) => `${row.seed}${row.field}${row.identity ? ' unique id' : ''}${row.description}${row.type}`;
+import { asSeedLine, seedRows } from '../../helpers/seed.js';
 
 /** A real-shaped 2023 export event (the shape of Amplitude's own samples), with every mapped field filled. */
 const event = {
