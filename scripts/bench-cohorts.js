@@ -53,7 +53,7 @@ const base = `http://127.0.0.1:${server.address().port}`;
 async function run(label) {
 	const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(dir, 'state') };
 	const started = process.hrtime.bigint();
-	const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, bin, '-q', 'cohorts', '--force', '-o', join(dir, `out-${label}.ndjson`)], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+	const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), bin, '-q', 'cohorts', '--force', '-o', join(dir, `out-${label}.ndjson`)], { env, stdio: ['ignore', 'inherit', 'pipe'] });
 	let stderr = '';
 	child.stderr.on('data', (c) => (stderr += c));
 	const [code] = await once(child, 'exit');

@@ -86,6 +86,15 @@ function membership(value: unknown, record: Record<string, unknown>): Converted 
 
 /** `todate(last_computed)` for cohorts: epoch seconds or milliseconds, or a date string Amplitude may send. */
 function epochDate(value: unknown): Converted {
+	// Every member of a cohort carries the same value: remember the last conversion.
+	if (value === lastEpoch.value) return lastEpoch.result;
+	lastEpoch.value = value;
+	lastEpoch.result = convertEpochDate(value);
+	return lastEpoch.result;
+}
+const lastEpoch: { value: unknown; result: Converted } = { value: undefined, result: invalid };
+
+function convertEpochDate(value: unknown): Converted {
 	if (typeof value === 'number') return epochToRfc3339(value) ?? invalid;
 	if (typeof value === 'string' && /^\d+$/.test(value)) return epochToRfc3339(Number(value)) ?? invalid;
 	if (typeof value === 'string') {

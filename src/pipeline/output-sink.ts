@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { syncDir } from '../atomic-file.js';
@@ -38,7 +38,10 @@ export class OutputSink<M> extends Writable {
 	#handle?: FileHandle;
 	#spoolPath = '';
 	#offset = 0;
-	#segment?: { input: PassThrough; done: Promise<void>; written: { bytes: number } };
+	/** The gzip member being written (gzip output only). */
+	#segment?: { input: NodeJS.ReadWriteStream & Writable; done: Promise<void>; written: { bytes: number } };
+	/** Bytes of plain output written since the last checkpoint. */
+	#plainBytes = 0;
 	#durable?: M;
 	/** File target: markers whose units are written but become visible (durable for readers) only at rename. */
 	#pendingDurable: M[] = [];
@@ -72,12 +75,21 @@ export class OutputSink<M> extends Writable {
 	}
 
 	async #writeText(text: string): Promise<void> {
-		const segment = (this.#segment ??= this.#openSegment());
+		if (!this.options.gzip) {
+			// Plain output: strings straight to the file at the segment's end, no Buffer per batch (dead Buffers are
+			// external memory that the GC collects late, which showed as 200 MB of RSS on large runs).
+			const { bytesWritten } = await this.#handle!.write(text, this.#offset + this.#plainBytes, 'utf8').catch((e: unknown) => {
+				throw fileError(e, this.#spoolPath);
+			});
+			this.#plainBytes += bytesWritten;
+			return;
+		}
+		const segment = (this.#segment ??= this.#openGzipSegment());
 		if (!segment.input.write(text)) await Promise.race([once(segment.input, 'drain'), segment.done]);
 	}
 
-	#openSegment() {
-		const input = new PassThrough({ highWaterMark: 1 << 20 });
+	#openGzipSegment() {
+		const input = createGzip();
 		const written = { bytes: 0 };
 		const handle = this.#handle!;
 		let position = this.#offset;
@@ -91,8 +103,7 @@ export class OutputSink<M> extends Writable {
 				}, cb);
 			},
 		});
-		const stages: NodeJS.WritableStream[] = this.options.gzip ? [input, createGzip(), writer] : [input, writer];
-		const done = pipeline(stages).catch((e: unknown) => {
+		const done = pipeline(input, writer).catch((e: unknown) => {
 			throw fileError(e, this.#spoolPath);
 		});
 		return { input, done, written };
@@ -100,14 +111,18 @@ export class OutputSink<M> extends Writable {
 
 	async #finishSegment(): Promise<void> {
 		const segment = this.#segment;
-		if (!segment) return;
 		this.#segment = undefined;
-		segment.input.end();
-		await segment.done;
+		if (segment) {
+			segment.input.end();
+			await segment.done;
+		}
+		const bytes = (segment?.written.bytes ?? 0) + this.#plainBytes;
+		this.#plainBytes = 0;
+		if (bytes === 0) return;
 		await this.#handle!.sync().catch((e: unknown) => {
 			throw fileError(e, this.#spoolPath);
 		});
-		this.#offset += segment.written.bytes;
+		this.#offset += bytes;
 	}
 
 	async #checkpoint(marker: M): Promise<void> {
@@ -149,6 +164,7 @@ export class OutputSink<M> extends Writable {
 		await this.#inflight;
 		const segment = this.#segment;
 		this.#segment = undefined;
+		this.#plainBytes = 0;
 		if (segment) {
 			segment.input.destroy();
 			await segment.done.catch(() => undefined);
