@@ -53,7 +53,9 @@ const base = `http://127.0.0.1:${server.address().port}`;
 async function run(label) {
 	const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(dir, 'state') };
 	const started = process.hrtime.bigint();
-	const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), bin, '-q', 'cohorts', '--force', '-o', join(dir, `out-${label}.ndjson`)], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+	// Run the bin as users do; BENCH_NODE_ARGS runs it through node with extra flags (--cpu-prof, --trace-gc).
+	const nodeArgs = process.env.BENCH_NODE_ARGS ? [process.execPath, ...process.env.BENCH_NODE_ARGS.split(' ')] : [];
+	const child = spawn('/usr/bin/time', ['-f', '%M', ...nodeArgs, bin, '-q', 'cohorts', '--force', '-o', join(dir, `out-${label}.ndjson`)], { env, stdio: ['ignore', 'inherit', 'pipe'] });
 	let stderr = '';
 	child.stderr.on('data', (c) => (stderr += c));
 	const [code] = await once(child, 'exit');

@@ -12,8 +12,8 @@ Reads a cohort file: RFC 4180 CSV with a header row, every field quoted, quotes 
 fields. Columns past `amplitude_id,user_id` vary, and a name can repeat: the first keeps its name, the next ones
 get `__2`, `__3`. A gzip body (by its magic bytes) is inflated. Yields batches of rows as column → string objects.
 
-Parsing is papaparse's (about 3× csv-parse on these files), one chunk at a time: the parser is paused while a
-batch is consumed, which pauses the file stream, so memory stays flat however large the cohort.
+Parsing is papaparse's (about 3× csv-parse on these files), one chunk at a time: the parser and the file stream
+are paused while a batch is consumed, so memory stays flat however large the cohort.
 */
 export async function* readMemberCsv(path: string, label: string, onDuplicates?: (names: string[]) => void): AsyncGenerator<MemberRow[]> {
 	let input: Readable = createReadStream(path, { highWaterMark: 64 * 1024 });
@@ -65,7 +65,10 @@ export async function* readMemberCsv(path: string, label: string, onDuplicates?:
 					p.abort();
 				}
 				ready.push(results.data);
+				// Papaparse's own pause only stops its parser; the file stream must be paused too, or its chunks pile
+				// up in papaparse's queue (the whole file, for a consumer slower than the disk).
 				p.pause();
+				source.pause();
 				notify();
 			},
 			complete() {
@@ -84,7 +87,10 @@ export async function* readMemberCsv(path: string, label: string, onDuplicates?:
 			const next = ready.shift();
 			if (next) {
 				yield next;
-				if (ready.length === 0 && !finished) parser?.resume();
+				if (ready.length === 0 && !finished) {
+					source.resume();
+					parser?.resume();
+				}
 				continue;
 			}
 			if (finished) return;
