@@ -42,7 +42,6 @@ export class OutputSink<M> extends Writable {
 	#segment?: { input: NodeJS.ReadWriteStream & Writable; done: Promise<void>; written: { bytes: number } };
 	/** Bytes of plain output written since the last checkpoint. */
 	#plainBytes = 0;
-	#durable?: M;
 	/** File target: markers whose units are written but become visible (durable for readers) only at rename. */
 	#pendingDurable: M[] = [];
 	/** The write in progress: abort() lets it settle first, so a checkpoint being made is not cut in half. */
@@ -129,7 +128,6 @@ export class OutputSink<M> extends Writable {
 		await this.#finishSegment();
 		if (this.target.kind === 'stdout') {
 			await this.#copyToStdout(this.target.stream);
-			this.#durable = marker;
 			await this.options.onDurable(marker);
 		} else {
 			// A file's units become durable for readers only when it is renamed into place.
@@ -196,7 +194,6 @@ export class OutputSink<M> extends Writable {
 		await syncDir(dirname(finalPath));
 		this.bytesOut = this.#offset;
 		for (const marker of markers) {
-			this.#durable = marker;
 			await this.options.onDurable(marker);
 		}
 		return finalPath;
@@ -209,10 +206,6 @@ export class OutputSink<M> extends Writable {
 		await rm(this.#spoolPath, { force: true });
 	}
 
-	/** The marker of the last unit that reached durable output. */
-	get durable(): M | undefined {
-		return this.#durable;
-	}
 }
 
 async function writeOrClosed(stream: Writable, chunk: Buffer): Promise<void> {

@@ -1,13 +1,8 @@
 import { http, HttpResponse } from 'msw';
 import { US } from './msw.js';
+import type { CohortInfo } from '../../src/amplitude/cohorts-api.js';
 
-export interface FakeCohort {
-	id: string;
-	name: string;
-	size?: number;
-	lastComputed?: number;
-	archived?: boolean;
-	published?: boolean;
+export interface FakeCohort extends CohortInfo {
 	/** The member file's body. */
 	csv: string | Buffer;
 	/** Serve the file through a 302 to a fake S3 URL. */
