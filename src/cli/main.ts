@@ -5,6 +5,8 @@ import { reportError } from './report-error.js';
 import { registerAuth } from './commands/auth.js';
 import { registerEvents } from './commands/events.js';
 import { registerCohorts } from './commands/cohorts.js';
+import { registerSchedule } from './commands/schedule.js';
+import { registerStatus } from './commands/status.js';
 import { AmpImportError, ExitCode } from '../errors.js';
 import { version } from '../version.js';
 
@@ -33,6 +35,8 @@ export function buildProgram(io: Io, context: () => Context): Command {
 	registerAuth(program, context);
 	registerEvents(program, context);
 	registerCohorts(program, context);
+	registerSchedule(program, context);
+	registerStatus(program, context);
 	for (const command of program.commands) {
 		command.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) });
 		for (const sub of command.commands) sub.exitOverride();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone, timeOfDayPattern } from '../schedule/next-run.js';
 
 /**
 Schema building blocks whose messages read as what was expected. The formatter adds where the value came from and
@@ -31,6 +32,16 @@ export function flag() {
 
 export function listOf<const T extends readonly [string, ...string[]]>(values: T) {
 	return z.array(oneOf(values), { error: 'expected a list' });
+}
+
+export function timeOfDay() {
+	const error = 'expected a time of day as HH:MM (24-hour), such as 06:00';
+	return z.string({ error }).regex(timeOfDayPattern, { error });
+}
+
+export function timeZone() {
+	const error = 'expected an IANA time zone such as Europe/Berlin or America/New_York';
+	return z.string({ error }).refine(isTimeZone, { error });
 }
 
 /** A base URL: https anywhere, plain http only on loopback (a proxy on this host or a local fake of Amplitude). */

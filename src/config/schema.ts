@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseUrl, flag, integer, oneOf, positiveNumber, text, listOf } from './fields.js';
+import { baseUrl, flag, integer, oneOf, positiveNumber, text, listOf, timeOfDay, timeZone } from './fields.js';
 import { additionalEventFields, defaultEventFields } from '../mapping/events-table.js';
 
 /**
@@ -40,6 +40,7 @@ const eventsSchema = z.strictObject({
 	maxEntryBytes: integer(1024).default(16 * 1024 ** 3),
 	/** How many event uuids a run remembers to drop duplicates (memory is bounded by this). */
 	dedupeWindow: integer(0, 10_000_000).default(500_000),
+	/** --keep-updated runs hourly at this minute past the hour (the system's local time, as cron reads it). */
 	minuteOfHour: integer(0, 59).default(15),
 });
 
@@ -61,6 +62,10 @@ const cohortsSchema = z.strictObject({
 	output: text().optional(),
 	gzip: flag().default(false),
 	changesOnly: flag().default(false),
+	/** --keep-updated runs daily at this time of day (HH:MM, 24-hour) in `timezone`. */
+	timeOfDay: timeOfDay().default('06:00'),
+	/** An IANA zone such as Europe/Berlin; default the system's. */
+	timezone: timeZone().optional(),
 });
 
 export const configSchema = z.strictObject({

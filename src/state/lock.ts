@@ -3,7 +3,7 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AmpImportError } from '../errors.js';
 
-interface LockOwner {
+export interface LockOwner {
 	pid: number;
 	host: string;
 	startedAt: string;
@@ -48,6 +48,12 @@ export class RunLock {
 		if (!this.#held) return;
 		this.#held = false;
 		await rm(this.path, { force: true });
+	}
+
+	/** Who holds the lock now, if a live process does (for `status`). */
+	async holder(): Promise<LockOwner | undefined> {
+		const owner = await this.#readOwner();
+		return owner && !isStale(owner) ? owner : undefined;
 	}
 
 	async #readOwner(): Promise<LockOwner | undefined> {

@@ -22,16 +22,24 @@ export interface CohortsLog {
 A fake Behavioral Cohorts API: list, request (202 + request_id), request-status (202 `pollsUntilDone` times, then
 200), file (200 with the CSV, or 302 to S3), and S3 itself, which refuses a request carrying Authorization.
 */
-export function cohortsApi(cohorts: FakeCohort[], options: { pollsUntilDone?: number; s3Expired?: number; log?: CohortsLog; requestAnswer?: (i: number) => Response | undefined } = {}) {
+export function cohortsApi(cohorts: FakeCohort[], options: {
+		pollsUntilDone?: number;
+		s3Expired?: number;
+		log?: CohortsLog;
+		requestAnswer?: (i: number) => Response | undefined;
+		/** Called before each list answer (a test can recompute its cohorts there). */
+		onList?: () => void;
+	} = {},) {
 	const log: CohortsLog = options.log ?? { requests: [], polls: [], files: [], s3: [] };
 	const pollCounts = new Map<string, number>();
 	let expired = options.s3Expired ?? 0;
 	let requestNo = 0;
 	const byRequest = (rid: string) => cohorts.find((c) => rid.startsWith(`req-${c.id}-`));
 	return [
-		http.get(`${US}/api/3/cohorts`, () =>
-			HttpResponse.json({ cohorts: cohorts.map(({ csv: _csv, viaS3: _s3, fileHeaders: _h, ...c }) => ({ appId: 187520, description: null, ...c })) }),
-		),
+		http.get(`${US}/api/3/cohorts`, () => {
+			options.onList?.();
+			return HttpResponse.json({ cohorts: cohorts.map(({ csv: _csv, viaS3: _s3, fileHeaders: _h, ...c }) => ({ appId: 187520, description: null, ...c })) });
+		}),
 		http.get(`${US}/api/3/cohorts/usage`, () => HttpResponse.json({ used: log.requests.length, limit: 500 })),
 		http.get(`${US}/api/5/cohorts/request/:id`, ({ params }) => {
 			const answered = options.requestAnswer?.(log.requests.length);

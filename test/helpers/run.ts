@@ -23,6 +23,8 @@ export interface RunOptions {
 	sleeps?: number[];
 	/** A stdout of the test's own (a reader that goes away, say); its output is then not captured. */
 	stdout?: Writable;
+	/** A clock that moves only when the command sleeps (see FakeClock); replaces `now` and `sleeps`. */
+	clock?: { now: () => Date; sleep: (ms: number, signal?: AbortSignal) => Promise<void> };
 }
 
 function capture(): { stream: PassThrough; text: () => string } {
@@ -45,10 +47,12 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
 		stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
 		env: { PATH: process.env.PATH, ...options.env },
 		cwd: options.cwd ?? process.cwd(),
-		now: () => options.now ?? new Date(),
-		sleep: async (ms) => {
-			options.sleeps?.push(ms);
-		},
+		now: options.clock?.now ?? (() => options.now ?? new Date()),
+		sleep:
+			options.clock?.sleep ??
+			(async (ms) => {
+				options.sleeps?.push(ms);
+			}),
 	};
 	const code = await run(argv, io, { signal: options.signal, hooks: options.hooks ?? fastRetry });
 	await new Promise((resolve) => setImmediate(resolve));

@@ -94,6 +94,27 @@ describe('validation', () => {
 		]);
 	});
 
+	it('checks the Keep Updated time of day and time zone', async () => {
+		const error = await configError(
+			loadConfig({
+				cwd: fixture('empty'),
+				env: {},
+				flags: [
+					{ path: 'cohorts.timeOfDay', flag: '--time', value: '6:00' },
+					{ path: 'cohorts.timezone', flag: '--zone', value: 'Europe/Berlim' },
+				],
+			}),
+		);
+		expect(error.details).toEqual([
+			'cohorts.timeOfDay (from --time): expected a time of day as HH:MM (24-hour), such as 06:00, got "6:00"',
+			'cohorts.timezone (from --zone): expected an IANA time zone such as Europe/Berlin or America/New_York, got "Europe/Berlim"',
+		]);
+		const { config } = await loadConfig({ cwd: fixture('empty'), env: {} });
+		expect(config.cohorts.timeOfDay).toBe('06:00');
+		expect(config.cohorts.timezone).toBeUndefined();
+		expect(config.events.minuteOfHour).toBe(15);
+	});
+
 	it('accepts plain http only for loopback endpoints', async () => {
 		for (const endpoint of ['http://127.0.0.1:8080', 'http://localhost:9', 'http://[::1]:80', 'https://proxy.example.com/amp']) {
 			const { config } = await loadConfig({ cwd: fixture('empty'), env: { AMPLITUDE_BASE_URL: endpoint } });

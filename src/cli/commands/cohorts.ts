@@ -5,6 +5,9 @@ import { runCohorts } from '../../cohorts/run-cohorts.js';
 import { printCohortList } from '../../cohorts/list-cohorts.js';
 import { startDemoServer } from '../../demo/server.js';
 import { AmplitudeClient } from '../../amplitude/client.js';
+import { usageError } from '../../errors.js';
+import { scheduledJobs } from '../../schedule/jobs.js';
+import { keepUpdated, requirePerRunOutput } from '../../schedule/keep-updated.js';
 
 export interface CohortsFlags {
 	cohort?: string[];
@@ -17,6 +20,7 @@ export interface CohortsFlags {
 	concurrency?: string;
 	dryRun?: boolean;
 	demo?: boolean;
+	keepUpdated?: boolean;
 }
 
 export function cohortsFlagValues(flags: CohortsFlags): FlagValue[] {
@@ -35,6 +39,12 @@ export function cohortsFlagValues(flags: CohortsFlags): FlagValue[] {
 export async function cohortsCommand(ctx: Context, flags: CohortsFlags): Promise<void> {
 	const { config } = await ctx.config(cohortsFlagValues(flags));
 	const options = { force: Boolean(flags.force), dryRun: Boolean(flags.dryRun), pollMs: ctx.hooks.pollMs };
+	if (flags.keepUpdated) {
+		if (flags.dryRun || flags.demo) throw usageError('--keep-updated does not combine with --dry-run or --demo');
+		const job = scheduledJobs(config, ctx.io.env).cohorts;
+		requirePerRunOutput(job, config.cohorts.output);
+		return keepUpdated({ job, runOnce: () => runCohorts(ctx, config, options), io: ctx.io, logger: ctx.logger, signal: ctx.signal, verbose: Boolean(ctx.globals.verbose) });
+	}
 	if (!flags.demo) return runCohorts(ctx, config, options);
 	const demo = await startDemoServer();
 	try {
@@ -54,7 +64,7 @@ export function registerCohorts(program: Command, context: () => Context): void 
 		.command('import', { isDefault: true })
 		.description('request, poll, download and map the selected cohorts (all non-archived ones by default)')
 		.option('--cohort <id|name>', 'a cohort to import, by id or exact name; repeatable [cohorts.select]', collect)
-		.option('-o, --output <file>', "file to write ('-' = stdout); {date} placeholder; .gz compresses [cohorts.output]")
+		.option('-o, --output <file>', "file to write ('-' = stdout); {date} (UTC date) and {start} (UTC hour) placeholders; .gz compresses [cohorts.output]")
 		.option('--gzip', 'gzip the output [cohorts.gzip]')
 		.option('--raw', 'emit the file\'s columns as strings plus cohort_id, cohort_name, cohort_membership, last_computed [cohorts.shape]')
 		.option('--changes-only', 'emit only members who joined or left since the last import [cohorts.changesOnly]')
@@ -63,6 +73,7 @@ export function registerCohorts(program: Command, context: () => Context): void 
 		.option('--state-dir <dir>', 'where request ids, member lists and the lock live [stateDir]')
 		.option('--dry-run', 'print which cohorts would be requested or skipped, and stop')
 		.option('--demo', 'run the whole flow against a bundled sample project on 127.0.0.1')
+		.option('--keep-updated', 'stay in the foreground: import now, then daily at cohorts.timeOfDay in cohorts.timezone')
 		.action((flags: CohortsFlags) => cohortsCommand(context(), flags));
 	cohorts
 		.command('list')

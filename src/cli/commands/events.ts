@@ -5,6 +5,9 @@ import { parseHourArgument } from '../../events/hours.js';
 import { runEvents } from '../../events/run-events.js';
 import { startDemoServer } from '../../demo/server.js';
 import { AmplitudeClient } from '../../amplitude/client.js';
+import { usageError } from '../../errors.js';
+import { scheduledJobs } from '../../schedule/jobs.js';
+import { keepUpdated, requirePerRunOutput } from '../../schedule/keep-updated.js';
 
 export interface EventsFlags {
 	start?: string;
@@ -19,6 +22,7 @@ export interface EventsFlags {
 	stateDir?: string;
 	dryRun?: boolean;
 	demo?: boolean;
+	keepUpdated?: boolean;
 }
 
 /** Flags that set config keys (so they are validated, and reported, like the config file). */
@@ -40,6 +44,15 @@ export async function eventsCommand(ctx: Context, flags: EventsFlags): Promise<v
 	const { config } = await ctx.config(eventsFlagValues(flags));
 	const start = flags.start === undefined ? undefined : parseHourArgument(flags.start, 'start', '--start');
 	const end = flags.end === undefined ? undefined : parseHourArgument(flags.end, 'end', '--end');
+	if (flags.keepUpdated) {
+		if (start !== undefined || end !== undefined || flags.dryRun || flags.demo) {
+			throw usageError('--keep-updated runs incrementally from the saved cursor; it does not combine with --start, --end, --dry-run or --demo');
+		}
+		const job = scheduledJobs(config, ctx.io.env).events;
+		requirePerRunOutput(job, config.events.output);
+		const runOnce = () => runEvents(ctx, config, { stateDirFlag: flags.stateDir !== undefined, dryRun: false });
+		return keepUpdated({ job, runOnce, io: ctx.io, logger: ctx.logger, signal: ctx.signal, verbose: Boolean(ctx.globals.verbose) });
+	}
 	if (!flags.demo) {
 		await runEvents(ctx, config, { start, end, stateDirFlag: flags.stateDir !== undefined, dryRun: Boolean(flags.dryRun) });
 		return;
@@ -70,5 +83,6 @@ export function registerEvents(program: Command, context: () => Context): void {
 		.option('--state-dir <dir>', 'where the cursor and the lock live [stateDir]')
 		.option('--dry-run', 'print the requests it would make, and stop')
 		.option('--demo', 'run the whole pipeline against a bundled sample project on 127.0.0.1')
+		.option('--keep-updated', 'stay in the foreground: run now, then hourly at events.minuteOfHour (see `amp-import schedule`)')
 		.action((flags: EventsFlags) => eventsCommand(context(), flags));
 }

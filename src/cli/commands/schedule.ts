@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import type { Context } from '../context.js';
+import { defaultStateDir } from '../../paths.js';
+import { perRunOutputProblem } from '../../schedule/keep-updated.js';
+import { scheduledJobs, type JobName } from '../../schedule/jobs.js';
+import { systemTimeZone } from '../../schedule/next-run.js';
+import { crontab, systemdUnits, type Invocation, type JobLine } from '../../schedule/unit-files.js';
+
+export interface ScheduleFlags {
+	job?: JobName;
+	format?: 'cron' | 'systemd' | 'both';
+	command?: string;
+}
+
+/** The bin next to this build (dist/cli/commands → bin/amp-import.js), run by this very node. */
+function defaultCommand(): string[] {
+	return [process.execPath, fileURLToPath(new URL('../../../bin/amp-import.js', import.meta.url))];
+}
+
+/** `amp-import schedule`: prints crontab lines and systemd units for the Keep Updated jobs. Writes nothing. */
+export async function scheduleCommand(ctx: Context, flags: ScheduleFlags): Promise<void> {
+	const { io, logger, globals } = ctx;
+	const loaded = await ctx.config();
+	const { config } = loaded;
+	const jobs = scheduledJobs(config, io.env);
+	const names: JobName[] = flags.job ? [flags.job] : ['events', 'cohorts'];
+	const lines: JobLine[] = names.map((name) => {
+		const job = jobs[name];
+		const output = config[name].output;
+		const problem = perRunOutputProblem(job, output);
+		if (problem) logger.warn(`${problem}; use a name such as "${job.perRunOutput.example}"`);
+		// Without a file output the NDJSON would land in cron's mail or the journal: give each run a file.
+		return { job, extraArgs: output && output !== '-' ? [] : ['-o', job.perRunOutput.example] };
+	});
+	const argv = [...(flags.command ? [flags.command] : defaultCommand())];
+	if (loaded.filepath) argv.push('--config', resolve(io.cwd, loaded.filepath));
+	if (globals.auth) argv.push('--auth', globals.auth);
+	const run: Invocation = {
+		argv,
+		workingDirectory: io.cwd,
+		logDir: resolve(io.cwd, config.stateDir ?? defaultStateDir(io.env)),
+		systemZone: systemTimeZone(io.env),
+	};
+	if (io.env.AMPLITUDE_API_KEY && !globals.auth && !config.auth) {
+		logger.warn('AMPLITUDE_API_KEY is set in this shell only: cron and systemd will not see it. Store the key with `amp-import auth add <label>`.');
+	}
+	const format = flags.format ?? 'both';
+	if (format !== 'systemd') io.stdout.write(crontab(lines, run));
+	if (format === 'both') io.stdout.write('\n');
+	if (format !== 'cron') io.stdout.write(systemdUnits(lines, run));
+}
+
+export function registerSchedule(program: Command, context: () => Context): void {
+	program
+		.command('schedule')
+		.description('print crontab lines and systemd service + timer units that run the Keep Updated jobs')
+		.addOption(new Option('--job <job>', 'only this job').choices(['cohorts', 'events']))
+		.addOption(new Option('--format <format>', 'what to print').choices(['cron', 'systemd', 'both']).default('both'))
+		.option('--command <path>', 'the amp-import to run (default: this node and this bin, by absolute path)')
+		.action((flags: ScheduleFlags) => scheduleCommand(context(), flags));
+}

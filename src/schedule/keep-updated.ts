@@ -1,0 +1,87 @@
+import type { Io } from '../cli/io.js';
+import type { Logger } from '../cli/logger.js';
+import { reportError } from '../cli/report-error.js';
+import { configError, toAmpImportError, type ErrorKind } from '../errors.js';
+import { formatInZone } from './next-run.js';
+import type { ScheduledJob } from './jobs.js';
+
+/**
+Failures that the next run may not meet: the network, Amplitude's limits and outages, another run holding the
+lock. Anything else (config, credentials, bad data, a bug) needs a person, so the loop stops with its exit code
+and the supervisor (systemd, a container) shows it as failed.
+*/
+const retryAtNextRun: ReadonlySet<ErrorKind> = new Set(['transient', 'rate-limited', 'lock-held', 'unavailable']);
+
+/** The longest single sleep: the loop re-reads the clock this often, so a suspend or a clock change costs at most this. */
+const maxNapMs = 60_000;
+
+export interface KeepUpdatedOptions {
+	job: ScheduledJob;
+	/** One run of the job, by its own rules (state, lock, output). */
+	runOnce: () => Promise<void>;
+	io: Io;
+	logger: Logger;
+	signal: AbortSignal;
+	verbose: boolean;
+}
+
+/**
+`--keep-updated`: run now, then at every scheduled time, sleeping in between. Ends cleanly when the signal fires
+between runs; a signal during a run ends that run by its own rules (the error propagates with its exit code).
+*/
+export async function keepUpdated({ job, runOnce, io, logger, signal, verbose }: KeepUpdatedOptions): Promise<void> {
+	logger.info(`keep-updated: ${job.name} ${job.description}; first run now`);
+	let slot = io.now().getTime();
+	for (let runs = 1; ; runs++) {
+		try {
+			await runOnce();
+		} catch (error) {
+			if (signal.aborted) throw error;
+			const e = toAmpImportError(error);
+			if (!retryAtNextRun.has(e.kind)) {
+				logger.error(`keep-updated: ${job.name} stopped: this failure needs attention before the next run`);
+				throw e;
+			}
+			reportError(logger, e, verbose);
+			logger.warn(`keep-updated: ${job.name} run ${runs} failed (${e.code}); retrying at the next scheduled time`);
+		}
+		const next = job.next(Math.max(io.now().getTime(), slot));
+		logger.info(`keep-updated: next ${job.name} run at ${formatInZone(next, job.zone)}, ${new Date(next).toISOString()}`, {
+			nextRun: new Date(next).toISOString(),
+		});
+		if (await sleepUntil(next, io, signal)) {
+			logger.info(`keep-updated: ${job.name} stopped between runs; state is at the last completed run`);
+			return;
+		}
+		slot = next;
+	}
+}
+
+/** Sleeps until `at` by the injected clock, in naps; true when the signal ended the wait. */
+async function sleepUntil(at: number, io: Io, signal: AbortSignal): Promise<boolean> {
+	for (;;) {
+		if (signal.aborted) return true;
+		const left = at - io.now().getTime();
+		if (left <= 0) return false;
+		try {
+			await io.sleep(Math.min(left, maxNapMs), signal);
+		} catch (error) {
+			if (signal.aborted) return true;
+			throw error;
+		}
+	}
+}
+
+/**
+Each run renames its file into place; a fixed name would replace the last run's file before anyone read it. So a
+scheduled file output must name each run apart (stdout is fine: one stream, run after run).
+*/
+export function perRunOutputProblem(job: ScheduledJob, output: string | undefined): string | undefined {
+	if (!output || output === '-' || job.perRunOutput.pattern.test(output)) return undefined;
+	return `${job.name}.output "${output}" names no run apart: each scheduled run would replace the last run's file`;
+}
+
+export function requirePerRunOutput(job: ScheduledJob, output: string | undefined): void {
+	const problem = perRunOutputProblem(job, output);
+	if (problem) throw configError(problem, `Use a name such as "${job.perRunOutput.example}", or write to stdout.`);
+}
