@@ -1,5 +1,5 @@
 import type { Logger } from '../cli/logger.js';
-import type { Mapper } from '../mapping/compile.js';
+import type { LineMapper } from '../mapping/compile.js';
 import type { Checkpoint } from '../pipeline/output-sink.js';
 import { contains, parseAmplitudeId } from './id-list.js';
 import { readMemberCsv, type MemberRow } from './csv-members.js';
@@ -16,7 +16,7 @@ export interface CohortDone {
 
 export interface MemberRecordsOptions {
 	store: MemberStore;
-	mapper: Mapper;
+	mapper: LineMapper;
 	raw: boolean;
 	changesOnly: boolean;
 	stats: CohortsRunStats;
@@ -42,7 +42,7 @@ export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsO
 		row.cohort_name = cohort.name;
 		row.cohort_membership = member;
 		row.last_computed = cohort.lastComputed;
-		return `${JSON.stringify(o.raw ? row : o.mapper(row, o.stats.mapping))}\n`;
+		return `${o.raw ? JSON.stringify(row) : o.mapper(row, o.stats.mapping)}\n`;
 	};
 	const label = `cohort ${cohort.id} file`;
 	const onDuplicates = (names: string[]) => o.logger.warn(`${label}: repeated column name(s) ${names.join(', ')}; later ones are suffixed __2, __3`);

@@ -7,7 +7,7 @@ import { Progress } from '../cli/progress.js';
 import type { AmplitudeClient } from '../amplitude/client.js';
 import { cohortUsage, listCohorts, type CohortInfo } from '../amplitude/cohorts-api.js';
 import type { Config, Region } from '../config/schema.js';
-import { compileMapper } from '../mapping/compile.js';
+import { compileLineMapper } from '../mapping/compile.js';
 import { cohortFieldTable } from '../mapping/cohorts-table.js';
 import { epochToRfc3339 } from '../mapping/timestamps.js';
 import { OutputClosedError, OutputSink, type SinkTarget } from '../pipeline/output-sink.js';
@@ -130,7 +130,7 @@ async function importCohorts(
 	const semaphore = new Semaphore(cfg.concurrency);
 	const limiter = new RateLimit(60, 10 * 60_000, () => io.now().getTime(), (ms) => io.sleep(ms, signal));
 	const prepareContext = { client, config: cfg, state, limiter, tempDir, logger, stats, signal, now: io.now, sleep: io.sleep, pollMs: options.pollMs };
-	const mapper = compileMapper(cohortFieldTable, { amplitude_id: cfg.idField, amplitude_cohort_names: cfg.namesField });
+	const mapper = compileLineMapper(cohortFieldTable, { amplitude_id: cfg.idField, amplitude_cohort_names: cfg.namesField });
 	let current = '';
 	const progress = new Progress(ctx, () => `cohorts ${current} · ${stats.members.toLocaleString('en-US')} members · ${stats.polls} polls`);
 	let prepares: Array<Promise<PreparedCohort>> = [];

@@ -6,7 +6,7 @@ import type { Context } from '../cli/context.js';
 import { Progress } from '../cli/progress.js';
 import type { AmplitudeClient } from '../amplitude/client.js';
 import type { Config } from '../config/schema.js';
-import { compileMapper, selectRows } from '../mapping/compile.js';
+import { selectRows } from '../mapping/compile.js';
 import { additionalEventFieldTable, eventFieldTable } from '../mapping/events-table.js';
 import { OutputClosedError, OutputSink, type SinkTarget } from '../pipeline/output-sink.js';
 import { cursorToHour, eventsStateFiles, hourToCursor, type EventsState } from '../state/events-state.js';
@@ -18,7 +18,7 @@ import { addHours, exportHour, hoursBetween, isoHour } from './hours.js';
 import { resolveOutputName } from './output-name.js';
 import { planRun, windows, type RunPlan } from './plan.js';
 import { EventsRunStats } from './stats.js';
-import { eventsToNdjson } from './to-ndjson.js';
+import { mapBlocks } from './map-blocks.js';
 
 export interface EventsRunOptions {
 	start?: number;
@@ -98,7 +98,16 @@ async function exportRange(
 		return `events ${stats.current.window} ${stats.current.entry} · ${stats.events.toLocaleString('en-US')} events · ${(mb / Math.max(seconds, 0.001)).toFixed(1)} MB/s`;
 	});
 	const tempDir = await mkdtemp(join(tmpdir(), 'amp-import-'));
-	const mapper = compileMapper(selectRows(eventFieldTable, additionalEventFieldTable, ev.fields.include, ev.fields.exclude));
+	const mapping = mapBlocks<WindowDone>({
+		shape: ev.shape,
+		rows: selectRows(eventFieldTable, additionalEventFieldTable, ev.fields.include, ev.fields.exclude),
+		workers: ev.workers,
+		dedupeWindow: ev.dedupeWindow,
+		onBadRecord: ev.onBadRecord,
+		stats,
+		logger,
+	});
+	logger.debug(`mapping on ${mapping.threads} worker thread(s)`);
 	let outputPath: string | undefined;
 	try {
 		await sink.open();
@@ -111,7 +120,6 @@ async function exportRange(
 			tempDir,
 			maxLineBytes: ev.maxLineBytes,
 			maxEntryBytes: ev.maxEntryBytes,
-			onBadRecord: ev.onBadRecord,
 			retry: { retries: config.http.retries, maxTotalMs: config.http.retryMaxSeconds * 1000, baseMs: 1000, maxDelayMs: 60_000, ...ctx.hooks.retry },
 			stats,
 			logger,
@@ -127,7 +135,7 @@ async function exportRange(
 				yield item;
 			}
 		};
-		await pipeline(source, eventsToNdjson<WindowDone>({ mapper, raw: ev.shape === 'raw', dedupeWindow: ev.dedupeWindow, stats }), logWindows, sink, {
+		await pipeline(source, mapping.stage, logWindows, sink, {
 			signal: ctx.signal,
 		});
 		outputPath = await sink.commit();
@@ -142,6 +150,7 @@ async function exportRange(
 		throw ctx.signal.aborted && ctx.signal.reason ? ctx.signal.reason : error;
 	} finally {
 		progress.stop();
+		await mapping.close();
 		await rm(tempDir, { recursive: true, force: true });
 	}
 	const summary = stats.summary({

@@ -6,9 +6,9 @@ export class MappingStats {
 	badValues = 0;
 	readonly badValuesByField = new Map<string, number>();
 
-	recordBad(field: string): void {
-		this.badValues++;
-		this.badValuesByField.set(field, (this.badValuesByField.get(field) ?? 0) + 1);
+	recordBad(field: string, count = 1): void {
+		this.badValues += count;
+		this.badValuesByField.set(field, (this.badValuesByField.get(field) ?? 0) + count);
 	}
 
 	toJSON(): Record<string, number> {
@@ -45,6 +45,41 @@ export function compileMapper(rows: readonly FieldRow[], rename: Readonly<Record
 		}
 		return out;
 	};
+}
+
+/** A mapper that returns the record's JSON text (one NDJSON line, without the newline). */
+export type LineMapper = (record: Record<string, unknown>, stats: MappingStats) => string;
+
+/**
+The same mapping as `compileMapper`, compiled into a function that writes the JSON text directly: straight-line
+code, one block per table row, with each source key a constant property access. Building no intermediate object
+and reading keys by constant name (which V8 turns into fast monomorphic loads) makes it several times faster than
+looping over the rows. The output is byte for byte `JSON.stringify(compileMapper(rows, rename)(record))`; the
+tests hold it to that. Keys and field names enter the code only as JSON string literals.
+*/
+export function compileLineMapper(rows: readonly FieldRow[], rename: Readonly<Record<string, string>> = {}): LineMapper {
+	const fields = rows.map((row) => rename[row.field] ?? row.field);
+	if (new Set(fields).size !== fields.length) {
+		// Two rows writing one field (a renamed field that clashes): an object keeps the last value, so use one.
+		const mapper = compileMapper(rows, rename);
+		return (record, stats) => JSON.stringify(mapper(record, stats));
+	}
+	const converts = rows.map((row) => transforms[row.transform]);
+	const blocks = rows.map((row, i) => {
+		const key = JSON.stringify(`${JSON.stringify(fields[i])}:`);
+		return [
+			`v = r[${JSON.stringify(row.from)}];`,
+			`if (v !== null && v !== undefined && v !== '') {`,
+			`	c = converts[${i}](v, r);`,
+			`	if (c === invalid) stats.recordBad(${JSON.stringify(fields[i])});`,
+			`	else if (c !== absent) { out += sep + ${key} + stringify(c); sep = ','; }`,
+			`}`,
+		].join('\n\t');
+	});
+	const source = `return function mapLine(r, stats) {\n\tlet out = '{', sep = '', v, c;\n\t${blocks.join('\n\t')}\n\treturn out + '}';\n};`;
+	// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point: code generated from the table, once per run
+	const factory = new Function('converts', 'absent', 'invalid', 'stringify', source) as (...args: unknown[]) => LineMapper;
+	return factory(converts, absent, invalid, JSON.stringify);
 }
 
 /** Picks the rows a run maps: the defaults minus `exclude`, plus the additional rows named in `include`. */

@@ -29,14 +29,41 @@ export function parseAmplitudeTimestamp(value: string): TimestampParts | undefin
 	return { date: `${m[1]}-${m[2]}-${m[3]}`, time: `${m[4]}:${m[5]}:${m[6]}`, micros };
 }
 
+const digit = (value: string, at: number) => value.charCodeAt(at) - 48;
+const two = (value: string, at: number) => digit(value, at) * 10 + digit(value, at + 1);
+const digitPositions = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25];
+
+/**
+True when `value` is exactly the export's own layout, `YYYY-MM-DD HH:MM:SS.ffffff`, and a real instant. Nearly every
+timestamp is; checking it by character codes, with no regex and no allocation, makes the common case cheap.
+*/
+export function isExportLayout(value: string): boolean {
+	if (value.length !== 26) return false;
+	if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || value.charCodeAt(10) !== 32) return false;
+	if (value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || value.charCodeAt(19) !== 46) return false;
+	for (const at of digitPositions) {
+		const d = digit(value, at);
+		if (d < 0 || d > 9) return false;
+	}
+	const year = two(value, 0) * 100 + two(value, 2);
+	const month = two(value, 5);
+	const day = two(value, 8);
+	if (month < 1 || month > 12 || day < 1) return false;
+	const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+	if (day > daysInMonth[month - 1]! + (leap ? 1 : 0)) return false;
+	return two(value, 11) <= 23 && two(value, 14) <= 59 && two(value, 17) <= 59;
+}
+
 /** `2023-01-01 19:02:52.749` → `2023-01-01T19:02:52.749000Z`. */
 export function toRfc3339(value: string): string | undefined {
+	if (isExportLayout(value)) return `${value.slice(0, 10)}T${value.slice(11)}Z`;
 	const p = parseAmplitudeTimestamp(value);
 	return p && `${p.date}T${p.time}.${p.micros}Z`;
 }
 
 /** `2023-01-01T19:02:52.7Z` → `2023-01-01 19:02:52.700000`, the layout `2006-01-02 15:04:05.000000` parses. */
 export function toLyticsLayout(value: string): string | undefined {
+	if (isExportLayout(value)) return value;
 	const p = parseAmplitudeTimestamp(value);
 	return p && `${p.date} ${p.time}.${p.micros}`;
 }

@@ -55,21 +55,22 @@ both give `a.b` (Lytics cannot tell them apart either).
 export function flattenProperties(value: unknown): Converted {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid;
 	const out: Record<string, string> = {};
+	return flattenInto(out, value as Record<string, unknown>, '') === 0 ? absent : out;
+}
+
+function flattenInto(out: Record<string, string>, object: Record<string, unknown>, prefix: string): number {
 	let count = 0;
-	const walk = (object: Record<string, unknown>, prefix: string) => {
-		for (const key in object) {
-			const v = object[key];
-			if (v === null || v === undefined) continue;
-			const path = prefix + key;
-			if (typeof v === 'object' && !Array.isArray(v)) walk(v as Record<string, unknown>, `${path}.`);
-			else {
-				out[path] = typeof v === 'string' ? v : JSON.stringify(v);
-				count++;
-			}
+	for (const key in object) {
+		const v = object[key];
+		if (v === null || v === undefined) continue;
+		const path = prefix + key;
+		if (typeof v === 'object' && !Array.isArray(v)) count += flattenInto(out, v as Record<string, unknown>, `${path}.`);
+		else {
+			out[path] = typeof v === 'string' ? v : JSON.stringify(v);
+			count++;
 		}
-	};
-	walk(value as Record<string, unknown>, '');
-	return count === 0 ? absent : out;
+	}
+	return count;
 }
 
 /** `valuect(event_type)`: a count map that Lytics sums across events. */

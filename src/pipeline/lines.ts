@@ -1,9 +1,9 @@
-import { StringDecoder } from 'node:string_decoder';
 import { dataError } from '../errors.js';
 
-export interface LineBatch {
-	lines: string[];
-	/** 1-based number of the batch's first line in its file. */
+/** A run of whole lines, as bytes: ends with a newline unless it is the end of the source. */
+export interface LineBlock {
+	bytes: Buffer;
+	/** 1-based number of the block's first line in its source. */
 	firstLine: number;
 }
 
@@ -16,49 +16,54 @@ export interface LineLimits {
 	label: string;
 }
 
+/** About how many bytes a block holds: large enough that per-block costs vanish, small enough to keep memory flat. */
+export const defaultBlockBytes = 1 << 20;
+
 /**
-Splits a byte stream into lines, one batch per chunk (batches keep the per-line overhead of async iteration low).
-Decoding runs on whole chunks with a StringDecoder, which holds back a multi-byte character cut by a chunk
-boundary. `\r\n` is accepted. `onBytes` is told of every decompressed chunk (for progress).
+Cuts a byte stream into blocks of whole lines without decoding it (decoding, like parsing, happens where the block
+is mapped, on a worker thread). Blocks are cut at a newline once `blockBytes` have gathered, so no line and no
+multi-byte character is ever split. Every line's length is checked, and lines are counted so errors can name them.
+`onBytes` is told of every chunk (for progress).
 */
-export async function* lineBatches(
+export async function* lineBlocks(
 	source: AsyncIterable<Buffer>,
 	limits: LineLimits,
 	onBytes?: (bytes: number) => void,
-): AsyncGenerator<LineBatch> {
-	const decoder = new StringDecoder('utf8');
-	let carry = '';
-	let lineNo = 0;
+	blockBytes = defaultBlockBytes,
+): AsyncGenerator<LineBlock> {
+	let pending: Buffer[] = [];
+	let pendingBytes = 0;
 	let total = 0;
+	/** Lines completed so far (newlines seen). */
+	let lineNo = 0;
+	let blockFirstLine = 1;
+	/** Bytes of the line in progress. */
+	let open = 0;
+	const tooLong = (line: number) => dataError(`${limits.label}: line ${line} is longer than ${limits.maxLineBytes} bytes (events.maxLineBytes)`);
 	for await (const chunk of source) {
 		total += chunk.length;
 		onBytes?.(chunk.length);
 		if (total > limits.maxBytes) {
 			throw dataError(`${limits.label}: inflates to more than ${limits.maxBytes} bytes (events.maxEntryBytes); refusing it as a possible zip bomb`);
 		}
-		const text = carry + decoder.write(chunk);
-		const parts = text.split('\n');
-		carry = parts.pop()!;
-		if (carry.length > limits.maxLineBytes && Buffer.byteLength(carry) > limits.maxLineBytes) {
-			throw dataError(`${limits.label}: line ${lineNo + parts.length + 1} is longer than ${limits.maxLineBytes} bytes (events.maxLineBytes)`);
+		let lastNewline = -1;
+		for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) {
+			if (open + nl - lastNewline - 1 > limits.maxLineBytes) throw tooLong(lineNo + 1);
+			open = 0;
+			lineNo++;
+			lastNewline = nl;
 		}
-		const batch = collect(parts, lineNo, limits);
-		lineNo += parts.length;
-		if (batch.lines.length) yield batch;
+		open += chunk.length - lastNewline - 1;
+		if (open > limits.maxLineBytes) throw tooLong(lineNo + 1);
+		pending.push(chunk);
+		pendingBytes += chunk.length;
+		if (pendingBytes < blockBytes || lastNewline === -1) continue;
+		const tail = chunk.subarray(lastNewline + 1);
+		pending[pending.length - 1] = chunk.subarray(0, lastNewline + 1);
+		yield { bytes: Buffer.concat(pending, pendingBytes - tail.length), firstLine: blockFirstLine };
+		blockFirstLine = lineNo + 1;
+		pending = tail.length ? [tail] : [];
+		pendingBytes = tail.length;
 	}
-	const rest = carry + decoder.end();
-	if (rest !== '') yield collect([rest], lineNo, limits);
-}
-
-/** Lines are kept even when empty, so a line's number is always `firstLine + index`; the parser skips empty ones. */
-function collect(parts: string[], lineNo: number, limits: LineLimits): LineBatch {
-	const lines = new Array<string>(parts.length);
-	for (let i = 0; i < parts.length; i++) {
-		const line = parts[i]!;
-		if (line.length > limits.maxLineBytes && Buffer.byteLength(line) > limits.maxLineBytes) {
-			throw dataError(`${limits.label}: line ${lineNo + i + 1} is longer than ${limits.maxLineBytes} bytes (events.maxLineBytes)`);
-		}
-		lines[i] = line.endsWith('\r') ? line.slice(0, -1) : line;
-	}
-	return { lines, firstLine: lineNo + 1 };
+	if (pendingBytes > 0) yield { bytes: Buffer.concat(pending, pendingBytes), firstLine: blockFirstLine };
 }

@@ -13,7 +13,7 @@ import { AmpImportError } from '../errors.js';
 export interface Checkpoint<M> {
 	checkpoint: M;
 }
-export type SinkItem<M> = string | Checkpoint<M>;
+export type SinkItem<M> = string | Uint8Array | Checkpoint<M>;
 
 export type SinkTarget = { kind: 'file'; path: string } | { kind: 'stdout'; stream: Writable };
 
@@ -52,7 +52,9 @@ export class OutputSink<M> extends Writable {
 		private readonly target: SinkTarget,
 		private readonly options: { gzip: boolean; onDurable: (marker: M) => Promise<void>; finalPath?: (last: M) => string },
 	) {
-		super({ objectMode: true, highWaterMark: 8 });
+		// One item at a time: the pipeline pulls the next item only once this one is written, so a checkpoint is
+		// processed before the source moves on to the next unit (whose failure must not take this one with it).
+		super({ objectMode: true, highWaterMark: 1 });
 	}
 
 	/** Creates the spool. Call before writing. */
@@ -68,16 +70,18 @@ export class OutputSink<M> extends Writable {
 	}
 
 	override _write(item: SinkItem<M>, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-		const work = typeof item === 'string' ? this.#writeText(item) : this.#checkpoint(item.checkpoint);
+		const work = typeof item === 'string' || item instanceof Uint8Array ? this.#writeText(item) : this.#checkpoint(item.checkpoint);
 		this.#inflight = work.catch(() => undefined);
 		work.then(() => callback(), callback);
 	}
 
-	async #writeText(text: string): Promise<void> {
+	async #writeText(text: string | Uint8Array): Promise<void> {
 		if (!this.options.gzip) {
 			// Plain output: strings straight to the file at the segment's end, no Buffer per batch (dead Buffers are
 			// external memory that the GC collects late, which showed as 200 MB of RSS on large runs).
-			const { bytesWritten } = await this.#handle!.write(text, this.#offset + this.#plainBytes, 'utf8').catch((e: unknown) => {
+			const position = this.#offset + this.#plainBytes;
+			const written = typeof text === 'string' ? this.#handle!.write(text, position, 'utf8') : this.#writeAll(text, position);
+			const { bytesWritten } = await written.catch((e: unknown) => {
 				throw fileError(e, this.#spoolPath);
 			});
 			this.#plainBytes += bytesWritten;
@@ -85,6 +89,16 @@ export class OutputSink<M> extends Writable {
 		}
 		const segment = (this.#segment ??= this.#openGzipSegment());
 		if (!segment.input.write(text)) await Promise.race([once(segment.input, 'drain'), segment.done]);
+	}
+
+	/** Writes all of `bytes` at `position` (a positional write may write less than asked). */
+	async #writeAll(bytes: Uint8Array, position: number): Promise<{ bytesWritten: number }> {
+		let done = 0;
+		while (done < bytes.length) {
+			const { bytesWritten } = await this.#handle!.write(bytes, done, bytes.length - done, position + done);
+			done += bytesWritten;
+		}
+		return { bytesWritten: done };
 	}
 
 	#openGzipSegment() {

@@ -1,30 +1,44 @@
 import { describe, expect, it } from '@jest/globals';
-import { lineBatches } from '../../../src/pipeline/lines.js';
+import { lineBlocks } from '../../../src/pipeline/lines.js';
 import { compareEntries, parseEntryName } from '../../../src/pipeline/zip-entries.js';
 
-async function collect(chunks: Buffer[], limits = { maxLineBytes: 1000, maxBytes: 1e6, label: 'test' }) {
-	const lines: Array<[number, string]> = [];
-	for await (const batch of lineBatches((async function* () { yield* chunks; })(), limits)) {
-		batch.lines.forEach((line, i) => lines.push([batch.firstLine + i, line]));
+async function collect(chunks: Buffer[], limits = { maxLineBytes: 1000, maxBytes: 1e6, label: 'test' }, blockBytes = 1) {
+	const blocks: Array<{ firstLine: number; text: string }> = [];
+	for await (const block of lineBlocks((async function* () { yield* chunks; })(), limits, undefined, blockBytes)) {
+		blocks.push({ firstLine: block.firstLine, text: block.bytes.toString('utf8') });
 	}
-	return lines;
+	return blocks;
 }
 
-describe('line batches', () => {
-	it('splits across chunk boundaries, including inside a multi-byte character, and numbers lines', async () => {
+describe('line blocks', () => {
+	it('cuts only at newlines, never inside a line or a multi-byte character, and numbers the first line of each block', async () => {
 		const text = Buffer.from('{"a":"ü✓"}\r\n\n{"b":2}\n{"c":3}');
-		const chunks = [text.subarray(0, 7), text.subarray(7, 9), text.subarray(9)];
-		expect(await collect(chunks)).toEqual([
-			[1, '{"a":"ü✓"}'],
-			[2, ''],
-			[3, '{"b":2}'],
-			[4, '{"c":3}'],
+		const chunks = [text.subarray(0, 7), text.subarray(7, 9), text.subarray(9, 16), text.subarray(16)];
+		const blocks = await collect(chunks);
+		expect(blocks.map((b) => b.text).join('')).toBe(text.toString('utf8'));
+		expect(blocks).toEqual([
+			{ firstLine: 1, text: '{"a":"ü✓"}\r\n\n' },
+			{ firstLine: 3, text: '{"b":2}\n' },
+			{ firstLine: 4, text: '{"c":3}' },
 		]);
 	});
 
-	it('refuses a line longer than the limit, naming its number', async () => {
+	it('gathers chunks up to the block size before cutting', async () => {
+		const lines = Array.from({ length: 100 }, (_, i) => `{"i":${i}}\n`);
+		const chunks = lines.map((l) => Buffer.from(l));
+		const blocks = await collect(chunks, undefined, 200);
+		expect(blocks.length).toBeGreaterThan(2);
+		expect(blocks.length).toBeLessThan(20);
+		expect(blocks.map((b) => b.text).join('')).toBe(lines.join(''));
+		for (const block of blocks) expect(block.text).toBe(lines.slice(block.firstLine - 1, block.firstLine - 1 + block.text.split('\n').length - 1).join(''));
+	});
+
+	it('refuses a line longer than the limit, naming its number, inside a chunk or across chunks', async () => {
 		await expect(collect([Buffer.from(`ok\n${'x'.repeat(50)}\n`)], { maxLineBytes: 20, maxBytes: 1e6, label: 'entry a.json.gz' })).rejects.toThrow(
 			'entry a.json.gz: line 2 is longer than 20 bytes',
+		);
+		await expect(collect([Buffer.from('ok\nok\nxxxxxxxxxxxx'), Buffer.from('xxxxxxxxxxxx')], { maxLineBytes: 20, maxBytes: 1e6, label: 'entry b' })).rejects.toThrow(
+			'entry b: line 3 is longer than 20 bytes',
 		);
 	});
 

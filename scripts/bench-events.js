@@ -1,0 +1,123 @@
+// Benchmark: `amp-import events` over a realistic export served from 127.0.0.1, against the floor of just
+// decompressing the same zip (`unzip -p X.zip | gzip -dc > /dev/null`). Prints events/s, MB/s of JSON, the ratio to
+// the floor and peak RSS, for the mapped and raw shapes and two export sizes (1x and 4x). A script that prints figures,
+// not a test: `npm run bench` (builds first). Knobs: BENCH_SIZES=1,4  BENCH_SHAPES=mapped,raw  BENCH_EVENTS_PER_HOUR
+// (10000)  BENCH_HOURS (24 for 1x)  BENCH_NODE_ARGS (extra node flags for the amp-import process, e.g. --cpu-prof)
+// BENCH_CONFIG (a config file for the runs, e.g. to set events.workers).
+// Generated zips are cached in $TMPDIR/amp-import-bench (same parameters, same bytes).
+import { spawn, execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { syntheticEntries } from './synthetic-export.js';
+
+const gzip = promisify(gzipCallback);
+const sizes = (process.env.BENCH_SIZES ?? '1,4').split(',').map(Number);
+const shapes = (process.env.BENCH_SHAPES ?? 'mapped,raw').split(',');
+const eventsPerHour = Number(process.env.BENCH_EVENTS_PER_HOUR ?? 10_000);
+const baseHours = Number(process.env.BENCH_HOURS ?? 24);
+const firstHour = Date.UTC(2026, 9, 1);
+const bin = new URL('../bin/amp-import.js', import.meta.url).pathname;
+const cacheDir = join(tmpdir(), 'amp-import-bench');
+const work = mkdtempSync(join(tmpdir(), 'amp-bench-events-'));
+
+/** Writes (or reuses) a stored zip of `hours` hours, 4 gzipped NDJSON partitions an hour, Amplitude's names. */
+async function exportZip(hours) {
+	const name = `events-${hours}h-${eventsPerHour}.zip`;
+	const zipPath = join(cacheDir, name);
+	const manifestPath = `${zipPath}.json`;
+	if (existsSync(manifestPath)) return { zipPath, ...JSON.parse(readFileSync(manifestPath, 'utf8')) };
+	const staging = mkdtempSync(join(tmpdir(), 'amp-bench-gen-'));
+	let jsonBytes = 0;
+	let events = 0;
+	const fixed = new Date(Date.UTC(2026, 0, 1));
+	process.stdout.write(`generating ${hours} h x ${eventsPerHour.toLocaleString('en-US')} events…`);
+	for (let h = 0; h < hours; h++) {
+		const hourMs = firstHour + h * 3_600_000;
+		const entries = syntheticEntries({ seed: 1000 + h, firstHourMs: hourMs, hours: 1, eventsPerHour, partitions: 4 });
+		await Promise.all(
+			entries.map(async (entry) => {
+				const data = Buffer.from(entry.ndjson);
+				jsonBytes += data.length;
+				events += entry.ndjson.split('\n').length - 1;
+				const path = join(staging, entry.name);
+				mkdirSync(join(path, '..'), { recursive: true });
+				writeFileSync(path, await gzip(data, { level: 6 }));
+				utimesSync(path, fixed, fixed);
+			}),
+		);
+		if (h % 8 === 7) process.stdout.write('.');
+	}
+	mkdirSync(cacheDir, { recursive: true });
+	rmSync(zipPath, { force: true });
+	// Stored (-0), no extra attributes (-X), entries sorted: Amplitude's zips store the already-gzipped files.
+	const names = execFileSync('find', ['.', '-type', 'f'], { cwd: staging, encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+	execFileSync('zip', ['-0', '-X', '-q', zipPath, '-@'], { cwd: staging, input: names.join('\n') });
+	rmSync(staging, { recursive: true, force: true });
+	const manifest = { hours, events, jsonBytes, zipBytes: statSync(zipPath).size };
+	writeFileSync(manifestPath, JSON.stringify(manifest));
+	process.stdout.write(' done\n');
+	return { zipPath, ...manifest };
+}
+
+/** Runs a command under /usr/bin/time; returns wall seconds, peak RSS (MB) and stderr. */
+async function timed(argv, env) {
+	const started = process.hrtime.bigint();
+	const child = spawn('/usr/bin/time', ['-f', '%M', ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+	let stderr = '';
+	child.stderr.on('data', (c) => (stderr += c));
+	const [code] = await once(child, 'exit');
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	const lines = stderr.trim().split('\n');
+	if (code !== 0) throw new Error(`${argv.join(' ')} failed (${code}):\n${stderr}`);
+	return { seconds, rssMb: Number(lines.pop()) / 1024, stderr: lines.join('\n') };
+}
+
+let current;
+const server = createServer((req, res) => {
+	if (!req.url.startsWith('/api/2/export')) return res.writeHead(404).end();
+	res.writeHead(200, { 'content-type': 'application/zip', 'content-length': statSync(current).size });
+	createReadStream(current).pipe(res);
+});
+server.listen(0, '127.0.0.1');
+await once(server, 'listening');
+const base = `http://127.0.0.1:${server.address().port}`;
+const hourArg = (ms) => new Date(ms).toISOString().slice(0, 13);
+
+console.log(`amp-import events benchmark: ${cpus().length} cores, Node ${process.version}, ${eventsPerHour.toLocaleString('en-US')} events/hour`);
+const rows = [];
+for (const size of sizes) {
+	const hours = baseHours * size;
+	const data = await exportZip(hours);
+	current = data.zipPath;
+	const mb = data.jsonBytes / 1e6;
+	const floor = await timed(['sh', '-c', `unzip -p '${data.zipPath}' | gzip -dc > /dev/null`], process.env);
+	console.log(`\n${size}x: ${data.events.toLocaleString('en-US')} events, ${mb.toFixed(0)} MB of JSON (${(data.jsonBytes / data.events / 1000).toFixed(2)} KB/event), zip ${(data.zipBytes / 1e6).toFixed(0)} MB`);
+	console.log(`  floor (unzip -p | gzip -dc)  ${floor.seconds.toFixed(2).padStart(7)} s  ${(mb / floor.seconds).toFixed(0).padStart(4)} MB/s`);
+	for (const shape of shapes) {
+		const out = join(work, `out-${size}-${shape}.ndjson`);
+		const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(work, 'state') };
+		const nodeArgs = process.env.BENCH_NODE_ARGS ? [process.execPath, ...process.env.BENCH_NODE_ARGS.split(' ')] : [process.execPath];
+		const args = ['--log-format', 'json', ...(process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : []), 'events', '--start', hourArg(firstHour), '--end', hourArg(firstHour + (hours - 1) * 3_600_000), '--window-hours', String(hours), '-o', out];
+		if (shape === 'raw') args.push('--raw');
+		const run = await timed([...nodeArgs, bin, ...args], env);
+		const summary = run.stderr.split('\n').map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.summary)?.summary;
+		if (summary?.events !== data.events) throw new Error(`${shape} ${size}x: expected ${data.events} events, the run reported ${summary?.events}`);
+		const row = { size: `${size}x`, shape, events: data.events, seconds: run.seconds, eventsPerSecond: data.events / run.seconds, mbPerSecond: mb / run.seconds, ratio: run.seconds / floor.seconds, rssMb: run.rssMb, floor: floor.seconds };
+		rows.push(row);
+		console.log(`  amp-import ${shape.padEnd(6)}            ${run.seconds.toFixed(2).padStart(7)} s  ${row.mbPerSecond.toFixed(0).padStart(4)} MB/s  ${Math.round(row.eventsPerSecond).toLocaleString('en-US').padStart(8)} events/s  ${row.ratio.toFixed(2)}x floor  peak RSS ${row.rssMb.toFixed(0)} MB`);
+		rmSync(out, { force: true });
+	}
+}
+server.close();
+rmSync(work, { recursive: true, force: true });
+
+console.log(`\n| export | shape | events | seconds | events/s | MB/s of JSON | × floor | peak RSS |`);
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) {
+	console.log(`| ${r.size} | ${r.shape} | ${r.events.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${r.mbPerSecond.toFixed(0)} | ${r.ratio.toFixed(2)} | ${r.rssMb.toFixed(0)} MB |`);
+}

@@ -1,0 +1,107 @@
+import { availableParallelism } from 'node:os';
+import type { Logger } from '../cli/logger.js';
+import { dataError } from '../errors.js';
+import type { FieldRow } from '../mapping/field-table.js';
+import type { Checkpoint } from '../pipeline/output-sink.js';
+import { inOrder, ownedBuffer, WorkerPool } from '../pipeline/worker-pool.js';
+import { createBlockProcessor, type BlockOptions, type BlockResult } from './event-block.js';
+import type { EntryBlock } from './export-source.js';
+import { RecentSet } from './recent-set.js';
+import type { EventsRunStats } from './stats.js';
+
+export interface MapBlocksOptions {
+	shape: 'mapped' | 'raw';
+	rows: FieldRow[];
+	/** Worker threads; undefined = one per core up to 4 (none on a single core). */
+	workers?: number;
+	dedupeWindow: number;
+	onBadRecord: 'fail' | 'skip';
+	stats: EventsRunStats;
+	logger: Logger;
+}
+
+type Mapped = { result: BlockResult; entry: string; firstLine: number };
+
+export function defaultWorkers(): number {
+	const cores = availableParallelism();
+	return cores < 2 ? 0 : Math.min(cores, 4);
+}
+
+/**
+The mapping stage of `events`: blocks of export lines go to worker threads (decode, parse, map, encode: the CPU
+work), up to two per worker in flight, and come back in the export's order. Here, on the main thread, only what
+needs the whole run's view happens: duplicates dropped by uuid, bad lines failed or counted, stats summed. Output
+is bytes, ready for the sink. Memory stays flat: a few blocks of about 1 MB in flight, whatever the export's size.
+*/
+export function mapBlocks<M>(o: MapBlocksOptions) {
+	const options: BlockOptions = { shape: o.shape, rows: o.rows };
+	const pool = new WorkerPool<Uint8Array, BlockResult>({
+		script: new URL('./event-worker.js', import.meta.url),
+		workerData: options,
+		size: o.workers ?? defaultWorkers(),
+		inline: createBlockProcessor(options),
+	});
+	const run = async (block: EntryBlock): Promise<Mapped> => {
+		const bytes = ownedBuffer(block.bytes);
+		const result = await pool.run(bytes, [bytes.buffer as ArrayBuffer]);
+		return { result, entry: block.entry, firstLine: block.firstLine };
+	};
+	const isCheckpoint = (item: EntryBlock | Checkpoint<M>): item is Checkpoint<M> => 'checkpoint' in item;
+	const parallel = inOrder<EntryBlock, Mapped, Checkpoint<M>>(run, isCheckpoint, Math.max(2, pool.threads * 2 + 1));
+	const recent = new RecentSet(o.dedupeWindow);
+	const { stats } = o;
+
+	async function* output(source: AsyncIterable<Mapped | Checkpoint<M>>): AsyncGenerator<Uint8Array | Checkpoint<M>> {
+		for await (const item of source) {
+			if ('checkpoint' in item) {
+				yield item;
+				continue;
+			}
+			const { result, entry, firstLine } = item;
+			if (result.bad.length) countBad(result, entry, firstLine);
+			for (const [field, count] of result.badValues) stats.mapping.recordBad(field, count);
+			stats.eventsRead += result.uuids.length;
+			const duplicates: number[] = [];
+			for (let i = 0; i < result.uuids.length; i++) {
+				const uuid = result.uuids[i]!;
+				if (uuid !== '' && recent.seen(uuid)) duplicates.push(i);
+			}
+			stats.duplicatesDropped += duplicates.length;
+			stats.events += result.uuids.length - duplicates.length;
+			const bytes = duplicates.length ? dropLines(result.bytes, duplicates) : result.bytes;
+			if (bytes.length) yield bytes;
+		}
+	}
+
+	function countBad(result: BlockResult, entry: string, firstLine: number): void {
+		const where = (i: number) => `entry ${entry} line ${firstLine + result.bad[i]!}`;
+		if (o.onBadRecord === 'fail') {
+			throw dataError(`${where(0)} is not a JSON object: ${JSON.stringify(result.badSamples[0])}`, 'Set events.onBadRecord: skip to count and skip such lines.');
+		}
+		for (let i = 0; i < result.bad.length; i++) {
+			stats.badRecordsSkipped++;
+			if (stats.badRecordsSkipped <= 10) o.logger.warn(`skipping ${where(i)}: not a JSON object`);
+		}
+	}
+
+	return {
+		stage: (source: AsyncIterable<EntryBlock | Checkpoint<M>>) => output(parallel(source)),
+		threads: pool.threads,
+		close: () => pool.close(),
+	};
+}
+
+/** The output without the lines at `drop` (sorted indexes): output lines never hold a raw newline. */
+function dropLines(bytes: Uint8Array, drop: number[]): Uint8Array {
+	const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const kept: Buffer[] = [];
+	let line = 0;
+	let next = 0;
+	for (let start = 0; start < buf.length; line++) {
+		const end = buf.indexOf(10, start) + 1 || buf.length;
+		if (line === drop[next]) next++;
+		else kept.push(buf.subarray(start, end));
+		start = end;
+	}
+	return Buffer.concat(kept);
+}

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+
+type Settle<R> = { resolve: (result: R) => void; reject: (error: Error) => void };
+type Reply<R> = { ok: R } | { error: { message: string; stack?: string } };
+
+/**
+A fixed set of worker threads that run one function on inputs, or the same function inline when no worker can be
+started (`size` 0, or the worker script is absent, as when the sources run untranspiled under a test runner).
+Inputs go round-robin and each worker answers in the order it was asked, so `run` promises resolve per worker in
+order; callers that need one overall order await them in submission order (see `inOrder`).
+*/
+export class WorkerPool<I, R> {
+	readonly #workers: { worker: Worker; pending: Settle<R>[] }[] = [];
+	#next = 0;
+	#broken?: Error;
+
+	constructor(
+		private readonly options: {
+			/** The worker's module: it must call `serveWorker` with the same function `inline` runs. */
+			script: URL;
+			workerData: unknown;
+			size: number;
+			inline: (input: I) => R;
+			resourceLimits?: ResourceLimits;
+		},
+	) {
+		if (options.size <= 0 || !existsSync(fileURLToPath(options.script))) return;
+		for (let i = 0; i < options.size; i++) {
+			const worker = new Worker(options.script, { workerData: options.workerData, resourceLimits: options.resourceLimits, stdout: false, stderr: false });
+			const slot = { worker, pending: [] as Settle<R>[] };
+			worker.on('message', (reply: Reply<R>) => {
+				const settle = slot.pending.shift();
+				if ('ok' in reply) settle?.resolve(reply.ok);
+				else settle?.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
+			});
+			const fail = (error: Error) => {
+				this.#broken ??= error;
+				for (const settle of slot.pending.splice(0)) settle.reject(error);
+			};
+			worker.on('error', fail);
+			worker.on('exit', (code) => fail(new Error(`a mapping worker stopped unexpectedly (exit ${code})`)));
+			this.#workers.push(slot);
+		}
+	}
+
+	/** Worker threads in use (0: inline). */
+	get threads(): number {
+		return this.#workers.length;
+	}
+
+	/** Runs one input; `transfer` lists the buffers handed over to the worker (they are unusable here afterwards). */
+	run(input: I, transfer: ArrayBuffer[] = []): Promise<R> {
+		if (this.#workers.length === 0) {
+			try {
+				return Promise.resolve(this.options.inline(input));
+			} catch (error) {
+				return Promise.reject(error as Error);
+			}
+		}
+		if (this.#broken) return Promise.reject(this.#broken);
+		const slot = this.#workers[this.#next++ % this.#workers.length]!;
+		return new Promise<R>((resolve, reject) => {
+			slot.pending.push({ resolve, reject });
+			slot.worker.postMessage(input, transfer);
+		});
+	}
+
+	async close(): Promise<void> {
+		const workers = this.#workers.splice(0);
+		for (const { worker } of workers) worker.removeAllListeners('exit');
+		await Promise.all(workers.map(({ worker }) => worker.terminate()));
+	}
+}
+
+/** The worker side: answers every input with `fn(input)`, handing back the result's buffers without copying. */
+export async function serveWorker<I, R>(fn: (input: I) => R, transferOf: (result: R) => ArrayBuffer[]): Promise<void> {
+	const { parentPort } = await import('node:worker_threads');
+	parentPort!.on('message', (input: I) => {
+		try {
+			const result = fn(input);
+			parentPort!.postMessage({ ok: result }, transferOf(result));
+		} catch (error) {
+			const e = error as Error;
+			parentPort!.postMessage({ error: { message: e.message, stack: e.stack } });
+		}
+	});
+}
+
+/**
+A buffer that may be handed to another thread: one that owns its whole ArrayBuffer. Small Buffers are slices of
+Node's shared pool; transferring one would take the pool away from this thread, so those are copied.
+*/
+export function ownedBuffer(bytes: Uint8Array): Uint8Array {
+	return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
+/**
+Runs items through `run` with up to `maxInFlight` at once and yields the results in the items' order. Markers
+(checkpoints) pass through in place, after every result before them, and are yielded before the next item is pulled
+from the source: a unit of work is committed before the next one starts (and cannot be lost if the next one fails).
+*/
+export function inOrder<T, R, M>(run: (item: T) => Promise<R>, isMarker: (item: T | M) => item is M, maxInFlight: number) {
+	return async function* (source: AsyncIterable<T | M>): AsyncGenerator<R | M> {
+		const queue: Promise<R | M>[] = [];
+		try {
+			for await (const item of source) {
+				const result = isMarker(item) ? Promise.resolve(item) : run(item);
+				result.catch(() => undefined); // awaited below, in order; this only keeps an early failure from being "unhandled"
+				queue.push(result);
+				while (queue.length >= maxInFlight || (queue.length && isMarker(item))) yield await queue.shift()!;
+			}
+			while (queue.length) yield await queue.shift()!;
+		} finally {
+			queue.length = 0;
+		}
+	};
+}
