@@ -64,17 +64,18 @@ async function exportZip(hours) {
 	return { zipPath, ...manifest };
 }
 
-/** Runs a command under /usr/bin/time; returns wall seconds, peak RSS (MB) and stderr. */
+/** Runs a command under /usr/bin/time; returns wall seconds, CPU seconds (user + system), peak RSS (MB) and stderr. */
 async function timed(argv, env) {
 	const started = process.hrtime.bigint();
-	const child = spawn('/usr/bin/time', ['-f', '%M', ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+	const child = spawn('/usr/bin/time', ['-f', '%M %U %S', ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
 	let stderr = '';
 	child.stderr.on('data', (c) => (stderr += c));
 	const [code] = await once(child, 'exit');
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 	const lines = stderr.trim().split('\n');
 	if (code !== 0) throw new Error(`${argv.join(' ')} failed (${code}):\n${stderr}`);
-	return { seconds, rssMb: Number(lines.pop()) / 1024, stderr: lines.join('\n') };
+	const [rssKb, user, system] = lines.pop().split(' ').map(Number);
+	return { seconds, cpu: user + system, rssMb: rssKb / 1024, stderr: lines.join('\n') };
 }
 
 let current;
@@ -97,7 +98,7 @@ for (const size of sizes) {
 	const mb = data.jsonBytes / 1e6;
 	const floor = await timed(['sh', '-c', `unzip -p '${data.zipPath}' | gzip -dc > /dev/null`], process.env);
 	console.log(`\n${size}x: ${data.events.toLocaleString('en-US')} events, ${mb.toFixed(0)} MB of JSON (${(data.jsonBytes / data.events / 1000).toFixed(2)} KB/event), zip ${(data.zipBytes / 1e6).toFixed(0)} MB`);
-	console.log(`  floor (unzip -p | gzip -dc)  ${floor.seconds.toFixed(2).padStart(7)} s  ${(mb / floor.seconds).toFixed(0).padStart(4)} MB/s`);
+	console.log(`  floor (unzip -p | gzip -dc)  ${floor.seconds.toFixed(2).padStart(7)} s  ${(mb / floor.seconds).toFixed(0).padStart(4)} MB/s  CPU ${floor.cpu.toFixed(1)} s`);
 	for (const shape of shapes) {
 		const out = join(work, `out-${size}-${shape}.ndjson`);
 		const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(work, 'state') };
@@ -109,7 +110,7 @@ for (const size of sizes) {
 		if (summary?.events !== data.events) throw new Error(`${shape} ${size}x: expected ${data.events} events, the run reported ${summary?.events}`);
 		const row = { size: `${size}x`, shape, events: data.events, seconds: run.seconds, eventsPerSecond: data.events / run.seconds, mbPerSecond: mb / run.seconds, ratio: run.seconds / floor.seconds, rssMb: run.rssMb, floor: floor.seconds };
 		rows.push(row);
-		console.log(`  amp-import ${shape.padEnd(6)}            ${run.seconds.toFixed(2).padStart(7)} s  ${row.mbPerSecond.toFixed(0).padStart(4)} MB/s  ${Math.round(row.eventsPerSecond).toLocaleString('en-US').padStart(8)} events/s  ${row.ratio.toFixed(2)}x floor  peak RSS ${row.rssMb.toFixed(0)} MB`);
+		console.log(`  amp-import ${shape.padEnd(6)}            ${run.seconds.toFixed(2).padStart(7)} s  ${row.mbPerSecond.toFixed(0).padStart(4)} MB/s  ${Math.round(row.eventsPerSecond).toLocaleString('en-US').padStart(8)} events/s  ${row.ratio.toFixed(2)}x floor  CPU ${run.cpu.toFixed(1)} s  peak RSS ${row.rssMb.toFixed(0)} MB`);
 		rmSync(out, { force: true });
 	}
 }

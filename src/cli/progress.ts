@@ -1,4 +1,4 @@
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { Context } from './context.js';
 
 /**
@@ -14,10 +14,12 @@ export class Progress {
 		private readonly render: () => string,
 	) {}
 
-	start(): void {
+	/** Loads the spinner only when it will show (cron and pipes never pay for it). */
+	async start(): Promise<void> {
 		const stderr = this.ctx.io.stderr;
 		const interactive = Boolean(stderr.isTTY) && (stderr.columns ?? 0) > 0;
 		if (!interactive || !this.ctx.logger.enabled('info') || this.ctx.logger.options.format === 'json') return;
+		const { default: ora } = await import('ora');
 		this.#spinner = ora({ stream: stderr as NodeJS.WritableStream, isEnabled: true, discardStdin: false, color: 'cyan' }).start(this.render());
 		this.#timer = setInterval(() => {
 			if (this.#spinner) this.#spinner.text = this.render();

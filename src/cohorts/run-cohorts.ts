@@ -137,7 +137,7 @@ async function importCohorts(
 	let outputPath: string | undefined;
 	try {
 		await sink.open();
-		progress.start();
+		await progress.start();
 		prepares = toImport.map((cohort) => semaphore.run(() => prepareCohort(prepareContext, cohort)));
 		for (const p of prepares) p.catch(() => undefined); // awaited in order below; a failure surfaces there
 		const source = async function* () {

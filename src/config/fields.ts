@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone, timeOfDayPattern } from '../schedule/next-run.js';
+import { isTimeZone, timeOfDayPattern } from '../schedule/zones.js';
 
 /**
 Schema building blocks whose messages read as what was expected. The formatter adds where the value came from and

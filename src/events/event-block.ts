@@ -3,6 +3,7 @@ import { compileLineMapper, MappingStats } from '../mapping/compile.js';
 import { eventTimestampKeys } from '../mapping/events-table.js';
 import { rawEvent } from '../mapping/raw-event.js';
 import { isExportLayout } from '../mapping/timestamps.js';
+import { uuidWords } from './uuid-window.js';
 
 /** How a run maps blocks; sent once to each worker, so plain data only. */
 export interface BlockOptions {
@@ -15,8 +16,15 @@ export interface BlockOptions {
 export interface BlockResult {
 	/** The NDJSON output, one line per event. */
 	bytes: Uint8Array;
-	/** Per output line, the event's uuid ('' when it has none): the caller drops duplicates, in order, across blocks. */
-	uuids: string[];
+	/** Output lines (events). */
+	events: number;
+	/**
+	Per event, what identifies it, for the caller to drop duplicates in order across blocks: `idKinds[i]` is 0 (no
+	uuid), 1 (a UUID, as four words at `ids[4i..4i+3]`) or 2 (another string, next in `otherIds`).
+	*/
+	idKinds: Uint8Array;
+	ids: Uint32Array;
+	otherIds: string[];
 	/** Block-relative (0-based) indexes of lines that are not JSON objects; they have no output line. */
 	bad: number[];
 	/** The first characters of the first few bad lines, for the error message. */
@@ -39,12 +47,17 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 	return (input) => {
 		const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 		const stats = new MappingStats();
-		const uuids: string[] = [];
+		let idKinds = new Uint8Array(1024);
+		let ids = new Uint32Array(idKinds.length * 4);
+		const otherIds: string[] = [];
+		let events = 0;
 		const bad: number[] = [];
 		const badSamples: string[] = [];
 		/** Output: text lines, and (raw) byte ranges of the input passed through. */
 		const parts: (string | Buffer)[] = [];
 		let text = '';
+		// Mapped lines are encoded one by one into one buffer: much cheaper than joining them into a string first.
+		const mapped = mapLine ? new LineBuffer(buf.length + (buf.length >> 1) + 1024) : undefined;
 		/** Start of the current run of passed-through input lines (raw), or -1. */
 		let runStart = -1;
 		let runEnd = -1;
@@ -74,9 +87,22 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 				flushRun();
 				continue;
 			}
-			uuids.push(typeof event.uuid === 'string' ? event.uuid : '');
-			if (mapLine) {
-				text += `${mapLine(event, stats)}\n`;
+			if (events === idKinds.length) {
+				const kinds = new Uint8Array(events * 2);
+				kinds.set(idKinds);
+				idKinds = kinds;
+				const words = new Uint32Array(events * 8);
+				words.set(ids);
+				ids = words;
+			}
+			const uuid = event.uuid;
+			if (typeof uuid === 'string' && uuid !== '') {
+				if (uuidWords(uuid, ids, events * 4)) idKinds[events] = 1;
+				else (idKinds[events] = 2), otherIds.push(uuid);
+			}
+			events++;
+			if (mapped) {
+				mapped.writeLine(mapLine!(event, stats));
 			} else if (lineEnd === end && end < buf.length && !needsRepair(event)) {
 				// Unchanged and newline-terminated: extend the run of input bytes passed through.
 				if (runStart === -1) runStart = start;
@@ -89,7 +115,10 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 		}
 		flushRun();
 		if (text) parts.push(text);
-		return { bytes: toBytes(parts, input), uuids, bad, badSamples, badValues: [...stats.badValuesByField] };
+		// Trimmed copies: they cross to the main thread, and most of the room was not needed.
+		idKinds = idKinds.slice(0, events);
+		ids = ids.slice(0, events * 4);
+		return { bytes: mapped ? mapped.bytes() : toBytes(parts, input), events, idKinds, ids, otherIds, bad, badSamples, badValues: [...stats.badValuesByField] };
 	};
 }
 
@@ -123,6 +152,37 @@ function holdsObjectInArray(value: object): boolean {
 		if (typeof inner === 'object' && inner !== null && holdsObjectInArray(inner)) return true;
 	}
 	return false;
+}
+
+/** Lines encoded as UTF-8 into one growing buffer. */
+class LineBuffer {
+	#buf: Buffer;
+	#length = 0;
+
+	constructor(capacity: number) {
+		this.#buf = Buffer.allocUnsafe(capacity);
+	}
+
+	writeLine(line: string): void {
+		for (;;) {
+			const room = this.#buf.length - this.#length - 1;
+			// write() stops at the end of the buffer; a line that may not have fitted whole is written again.
+			const written = this.#buf.write(line, this.#length, room, 'utf8');
+			if (written < room - 3) {
+				this.#length += written;
+				this.#buf[this.#length++] = 10;
+				return;
+			}
+			const bigger = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#length + Buffer.byteLength(line) + 1024));
+			this.#buf.copy(bigger, 0, 0, this.#length);
+			this.#buf = bigger;
+		}
+	}
+
+	/** The bytes written, in a buffer of their own (it will be handed to another thread). */
+	bytes(): Uint8Array {
+		return this.#buf.subarray(0, this.#length);
+	}
 }
 
 /** One buffer of the output: the input itself when it passed through whole, else the parts joined. */

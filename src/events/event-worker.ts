@@ -9,5 +9,5 @@ await serveWorker<Uint8Array, BlockResult>(
 		const result = mapBlock(input);
 		return { ...result, bytes: ownedBuffer(result.bytes) };
 	},
-	(result) => [result.bytes.buffer as ArrayBuffer],
+	(result) => [result.bytes.buffer as ArrayBuffer, result.ids.buffer as ArrayBuffer, result.idKinds.buffer as ArrayBuffer],
 );

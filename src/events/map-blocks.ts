@@ -6,7 +6,7 @@ import type { Checkpoint } from '../pipeline/output-sink.js';
 import { inOrder, ownedBuffer, WorkerPool } from '../pipeline/worker-pool.js';
 import { createBlockProcessor, type BlockOptions, type BlockResult } from './event-block.js';
 import type { EntryBlock } from './export-source.js';
-import { RecentSet } from './recent-set.js';
+import { UuidWindow } from './uuid-window.js';
 import type { EventsRunStats } from './stats.js';
 
 export interface MapBlocksOptions {
@@ -48,7 +48,7 @@ export function mapBlocks<M>(o: MapBlocksOptions) {
 	};
 	const isCheckpoint = (item: EntryBlock | Checkpoint<M>): item is Checkpoint<M> => 'checkpoint' in item;
 	const parallel = inOrder<EntryBlock, Mapped, Checkpoint<M>>(run, isCheckpoint, Math.max(2, pool.threads * 2 + 1));
-	const recent = new RecentSet(o.dedupeWindow);
+	const recent = new UuidWindow(o.dedupeWindow);
 	const { stats } = o;
 
 	async function* output(source: AsyncIterable<Mapped | Checkpoint<M>>): AsyncGenerator<Uint8Array | Checkpoint<M>> {
@@ -60,14 +60,15 @@ export function mapBlocks<M>(o: MapBlocksOptions) {
 			const { result, entry, firstLine } = item;
 			if (result.bad.length) countBad(result, entry, firstLine);
 			for (const [field, count] of result.badValues) stats.mapping.recordBad(field, count);
-			stats.eventsRead += result.uuids.length;
+			stats.eventsRead += result.events;
 			const duplicates: number[] = [];
-			for (let i = 0; i < result.uuids.length; i++) {
-				const uuid = result.uuids[i]!;
-				if (uuid !== '' && recent.seen(uuid)) duplicates.push(i);
+			let other = 0;
+			for (let i = 0; i < result.events; i++) {
+				const kind = result.idKinds[i];
+				if (kind === 1 ? recent.seenWords(result.ids, i * 4) : kind === 2 && recent.seenOther(result.otherIds[other++]!)) duplicates.push(i);
 			}
 			stats.duplicatesDropped += duplicates.length;
-			stats.events += result.uuids.length - duplicates.length;
+			stats.events += result.events - duplicates.length;
 			const bytes = duplicates.length ? dropLines(result.bytes, duplicates) : result.bytes;
 			if (bytes.length) yield bytes;
 		}

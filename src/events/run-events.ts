@@ -111,7 +111,7 @@ async function exportRange(
 	let outputPath: string | undefined;
 	try {
 		await sink.open();
-		progress.start();
+		await progress.start();
 		const source = exportSource({
 			client,
 			first: plan.first,

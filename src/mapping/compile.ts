@@ -1,5 +1,5 @@
 import type { FieldRow } from './field-table.js';
-import { absent, invalid, transforms, type Converted } from './values.js';
+import { absent, invalid, jsonWriters, transforms, type Converted } from './values.js';
 
 /** Per-run counters the mappers add to: values that could not be converted, by output field. */
 export class MappingStats {
@@ -64,15 +64,17 @@ export function compileLineMapper(rows: readonly FieldRow[], rename: Readonly<Re
 		const mapper = compileMapper(rows, rename);
 		return (record, stats) => JSON.stringify(mapper(record, stats));
 	}
-	const converts = rows.map((row) => transforms[row.transform]);
+	const converts = rows.map((row) => jsonWriters[row.transform] ?? transforms[row.transform]);
 	const blocks = rows.map((row, i) => {
 		const key = JSON.stringify(`${JSON.stringify(fields[i])}:`);
+		// A JSON writer's result is already JSON text; any other transform's value is encoded here.
+		const encoded = jsonWriters[row.transform] ? 'c' : 'stringify(c)';
 		return [
 			`v = r[${JSON.stringify(row.from)}];`,
 			`if (v !== null && v !== undefined && v !== '') {`,
 			`	c = converts[${i}](v, r);`,
 			`	if (c === invalid) stats.recordBad(${JSON.stringify(fields[i])});`,
-			`	else if (c !== absent) { out += sep + ${key} + stringify(c); sep = ','; }`,
+			`	else if (c !== absent) { out += sep + ${key} + ${encoded}; sep = ','; }`,
 			`}`,
 		].join('\n\t');
 	});

@@ -1,4 +1,4 @@
-import { epochToRfc3339, toRfc3339 } from './timestamps.js';
+import { epochToRfc3339, isExportLayout, toRfc3339 } from './timestamps.js';
 
 /**
 The value transforms a mapping table can name. Each takes a source value that is present (not null, not
@@ -120,3 +120,18 @@ export const transforms = {
 } as const satisfies Record<string, (value: unknown, record: Record<string, unknown>) => Converted>;
 
 export type TransformName = keyof typeof transforms;
+
+/**
+For the hot transforms, the same conversion written straight as JSON text (the line mapper appends it as is):
+no intermediate value to encode again. Each must give exactly JSON.stringify of its transform's result.
+*/
+export const jsonWriters: Partial<Record<TransformName, (value: unknown) => string | typeof absent | typeof invalid>> = {
+	date: (value) => {
+		if (typeof value !== 'string') return invalid;
+		// The export's own layout needs no escaping: only digits and separators.
+		if (isExportLayout(value)) return `"${value.slice(0, 10)}T${value.slice(11)}Z"`;
+		const converted = toRfc3339(value);
+		return converted === undefined ? invalid : JSON.stringify(converted);
+	},
+	valueCount: (value) => (typeof value === 'string' ? `{${JSON.stringify(value)}:1}` : invalid),
+};

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 
 type Settle<R> = { resolve: (result: R) => void; reject: (error: Error) => void };
 type Reply<R> = { ok: R } | { error: { message: string; stack?: string } };
@@ -23,12 +23,12 @@ export class WorkerPool<I, R> {
 			workerData: unknown;
 			size: number;
 			inline: (input: I) => R;
-			resourceLimits?: ResourceLimits;
+
 		},
 	) {
 		if (options.size <= 0 || !existsSync(fileURLToPath(options.script))) return;
 		for (let i = 0; i < options.size; i++) {
-			const worker = new Worker(options.script, { workerData: options.workerData, resourceLimits: options.resourceLimits, stdout: false, stderr: false });
+			const worker = new Worker(options.script, { workerData: options.workerData, stdout: false, stderr: false });
 			const slot = { worker, pending: [] as Settle<R>[] };
 			worker.on('message', (reply: Reply<R>) => {
 				const settle = slot.pending.shift();

@@ -1,4 +1,5 @@
 import { formatInTimeZone } from 'date-fns-tz';
+import { isTimeZone, timeOfDayPattern } from './zones.js';
 
 /**
 When the next scheduled run is, in an IANA zone, the same on any host. Only Intl readings of an instant are used,
@@ -15,16 +16,6 @@ The rules, as cron (cronie) has them:
 const minuteMs = 60_000;
 const dayMs = 86_400_000;
 
-export const timeOfDayPattern = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-export function isTimeZone(zone: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: zone });
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import type { FlagValue } from '../../config/load.js';
-import { runCohorts } from '../../cohorts/run-cohorts.js';
-import { printCohortList } from '../../cohorts/list-cohorts.js';
-import { startDemoServer } from '../../demo/server.js';
-import { AmplitudeClient } from '../../amplitude/client.js';
 import { usageError } from '../../errors.js';
-import { scheduledJobs } from '../../schedule/jobs.js';
-import { keepUpdated, requirePerRunOutput } from '../../schedule/keep-updated.js';
 
 export interface CohortsFlags {
 	cohort?: string[];
@@ -39,13 +33,19 @@ export function cohortsFlagValues(flags: CohortsFlags): FlagValue[] {
 export async function cohortsCommand(ctx: Context, flags: CohortsFlags): Promise<void> {
 	const { config } = await ctx.config(cohortsFlagValues(flags));
 	const options = { force: Boolean(flags.force), dryRun: Boolean(flags.dryRun), pollMs: ctx.hooks.pollMs };
+	// Loaded here, not at the top: each command loads only what it runs (startup time and memory).
+	const { runCohorts } = await import('../../cohorts/run-cohorts.js');
 	if (flags.keepUpdated) {
 		if (flags.dryRun || flags.demo) throw usageError('--keep-updated does not combine with --dry-run or --demo');
+		const { scheduledJobs } = await import('../../schedule/jobs.js');
+		const { keepUpdated, requirePerRunOutput } = await import('../../schedule/keep-updated.js');
 		const job = scheduledJobs(config, ctx.io.env).cohorts;
 		requirePerRunOutput(job, config.cohorts.output);
 		return keepUpdated({ job, runOnce: () => runCohorts(ctx, config, options), io: ctx.io, logger: ctx.logger, signal: ctx.signal, verbose: Boolean(ctx.globals.verbose) });
 	}
 	if (!flags.demo) return runCohorts(ctx, config, options);
+	const { startDemoServer } = await import('../../demo/server.js');
+	const { AmplitudeClient } = await import('../../amplitude/client.js');
 	const demo = await startDemoServer();
 	try {
 		ctx.logger.info(`demo: serving a bundled sample project on ${demo.url} (no credentials needed)`);
@@ -80,5 +80,5 @@ export function registerCohorts(program: Command, context: () => Context): void 
 		.description('list the project\'s cohorts (id, name, size, last computed, flags)')
 		.option('--json', 'one JSON object per line')
 		.option('--all', 'include archived cohorts')
-		.action((flags: { json?: boolean; all?: boolean }) => printCohortList(context(), flags));
+		.action(async (flags: { json?: boolean; all?: boolean }) => (await import('../../cohorts/list-cohorts.js')).printCohortList(context(), flags));
 }

@@ -2,12 +2,7 @@ import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import type { FlagValue } from '../../config/load.js';
 import { parseHourArgument } from '../../events/hours.js';
-import { runEvents } from '../../events/run-events.js';
-import { startDemoServer } from '../../demo/server.js';
-import { AmplitudeClient } from '../../amplitude/client.js';
 import { usageError } from '../../errors.js';
-import { scheduledJobs } from '../../schedule/jobs.js';
-import { keepUpdated, requirePerRunOutput } from '../../schedule/keep-updated.js';
 
 export interface EventsFlags {
 	start?: string;
@@ -44,10 +39,14 @@ export async function eventsCommand(ctx: Context, flags: EventsFlags): Promise<v
 	const { config } = await ctx.config(eventsFlagValues(flags));
 	const start = flags.start === undefined ? undefined : parseHourArgument(flags.start, 'start', '--start');
 	const end = flags.end === undefined ? undefined : parseHourArgument(flags.end, 'end', '--end');
+	// Loaded here, not at the top: each command loads only what it runs (startup time and memory).
+	const { runEvents } = await import('../../events/run-events.js');
 	if (flags.keepUpdated) {
 		if (start !== undefined || end !== undefined || flags.dryRun || flags.demo) {
 			throw usageError('--keep-updated runs incrementally from the saved cursor; it does not combine with --start, --end, --dry-run or --demo');
 		}
+		const { scheduledJobs } = await import('../../schedule/jobs.js');
+		const { keepUpdated, requirePerRunOutput } = await import('../../schedule/keep-updated.js');
 		const job = scheduledJobs(config, ctx.io.env).events;
 		requirePerRunOutput(job, config.events.output);
 		const runOnce = () => runEvents(ctx, config, { stateDirFlag: flags.stateDir !== undefined, dryRun: false });
@@ -57,6 +56,8 @@ export async function eventsCommand(ctx: Context, flags: EventsFlags): Promise<v
 		await runEvents(ctx, config, { start, end, stateDirFlag: flags.stateDir !== undefined, dryRun: Boolean(flags.dryRun) });
 		return;
 	}
+	const { startDemoServer } = await import('../../demo/server.js');
+	const { AmplitudeClient } = await import('../../amplitude/client.js');
 	const demo = await startDemoServer();
 	try {
 		ctx.logger.info(`demo: serving a bundled sample project on ${demo.url} (no credentials needed)`);

@@ -3,10 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { defaultStateDir } from '../../paths.js';
-import { perRunOutputProblem } from '../../schedule/keep-updated.js';
-import { scheduledJobs, type JobName } from '../../schedule/jobs.js';
-import { systemTimeZone } from '../../schedule/next-run.js';
-import { crontab, systemdUnits, type Invocation, type JobLine } from '../../schedule/unit-files.js';
+import type { JobName } from '../../schedule/jobs.js';
+import type { Invocation, JobLine } from '../../schedule/unit-files.js';
 
 export interface ScheduleFlags {
 	job?: JobName;
@@ -23,6 +21,10 @@ function defaultCommand(): string[] {
 export async function scheduleCommand(ctx: Context, flags: ScheduleFlags): Promise<void> {
 	const { io, logger, globals } = ctx;
 	const loaded = await ctx.config();
+	const { perRunOutputProblem } = await import('../../schedule/keep-updated.js');
+	const { scheduledJobs } = await import('../../schedule/jobs.js');
+	const { systemTimeZone } = await import('../../schedule/next-run.js');
+	const { crontab, systemdUnits } = await import('../../schedule/unit-files.js');
 	const { config } = loaded;
 	const jobs = scheduledJobs(config, io.env);
 	const names: JobName[] = flags.job ? [flags.job] : ['events', 'cohorts'];

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { defaultStateDir } from '../../paths.js';
-import { scheduledJobs, type JobName } from '../../schedule/jobs.js';
-import { cohortsStatus, eventsStatus, formatStatus, type JobStatus } from '../../schedule/job-status.js';
+import type { JobName } from '../../schedule/jobs.js';
+import type { JobStatus } from '../../schedule/job-status.js';
 
 export interface StatusFlags {
 	job?: JobName;
@@ -16,6 +16,8 @@ export async function statusCommand(ctx: Context, flags: StatusFlags): Promise<v
 	const { io } = ctx;
 	const { config } = await ctx.config(flags.stateDir ? [{ path: 'stateDir', flag: '--state-dir', value: flags.stateDir }] : []);
 	const auth = await ctx.auth();
+	const { scheduledJobs } = await import('../../schedule/jobs.js');
+	const { cohortsStatus, eventsStatus, formatStatus } = await import('../../schedule/job-status.js');
 	const jobs = scheduledJobs(config, io.env);
 	const input = {
 		stateDir: resolve(io.cwd, config.stateDir ?? defaultStateDir(io.env)),
