@@ -44,27 +44,23 @@ again, and keeps the export's own bytes (number formats, escapes) as they were.
 */
 export function createBlockProcessor(options: BlockOptions): (input: Uint8Array) => BlockResult {
 	const mapLine = options.shape === 'mapped' ? compileLineMapper(options.rows) : undefined;
+	// One output buffer for every block: large buffers allocated and freed per block are what makes RSS grow.
+	const out = new LineBuffer(2 << 20);
 	return (input) => {
 		const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 		const stats = new MappingStats();
-		let idKinds = new Uint8Array(1024);
-		let ids = new Uint32Array(idKinds.length * 4);
-		const otherIds: string[] = [];
-		let events = 0;
+		const idList = new IdList();
 		const bad: number[] = [];
 		const badSamples: string[] = [];
-		/** Output: text lines, and (raw) byte ranges of the input passed through. */
-		const parts: (string | Buffer)[] = [];
-		let text = '';
-		// Mapped lines are encoded one by one into one buffer: much cheaper than joining them into a string first.
-		const mapped = mapLine ? new LineBuffer(buf.length + (buf.length >> 1) + 1024) : undefined;
-		/** Start of the current run of passed-through input lines (raw), or -1. */
+		out.reset();
+		/** Raw shape: the current run of input lines passed through unchanged, [runStart, runEnd), or -1. */
 		let runStart = -1;
 		let runEnd = -1;
+		/** False once any line is not passed through as it is (raw shape). */
+		let untouched = !mapLine;
 		const flushRun = () => {
 			if (runStart === -1) return;
-			if (text) parts.push(text), (text = '');
-			parts.push(buf.subarray(runStart, runEnd));
+			out.writeBytes(buf.subarray(runStart, runEnd));
 			runStart = -1;
 		};
 		let index = 0;
@@ -74,8 +70,9 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 			const lineEnd = end > start && buf[end - 1] === 13 ? end - 1 : end;
 			const next = end + 1;
 			if (lineEnd === start) {
-				start = next;
+				untouched = false;
 				flushRun();
+				start = next;
 				continue;
 			}
 			const line = buf.toString('utf8', start, lineEnd);
@@ -83,43 +80,58 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 			if (event === undefined) {
 				bad.push(index);
 				if (badSamples.length < sampleCount) badSamples.push(line.slice(0, 60));
-				start = next;
+				untouched = false;
 				flushRun();
+				start = next;
 				continue;
 			}
-			if (events === idKinds.length) {
-				const kinds = new Uint8Array(events * 2);
-				kinds.set(idKinds);
-				idKinds = kinds;
-				const words = new Uint32Array(events * 8);
-				words.set(ids);
-				ids = words;
-			}
-			const uuid = event.uuid;
-			if (typeof uuid === 'string' && uuid !== '') {
-				if (uuidWords(uuid, ids, events * 4)) idKinds[events] = 1;
-				else (idKinds[events] = 2), otherIds.push(uuid);
-			}
-			events++;
-			if (mapped) {
-				mapped.writeLine(mapLine!(event, stats));
+			idList.add(event.uuid);
+			if (mapLine) {
+				out.writeLine(mapLine(event, stats));
 			} else if (lineEnd === end && end < buf.length && !needsRepair(event)) {
 				// Unchanged and newline-terminated: extend the run of input bytes passed through.
 				if (runStart === -1) runStart = start;
 				runEnd = next;
 			} else {
+				untouched = false;
 				flushRun();
-				text += `${JSON.stringify(rawEvent(event, stats))}\n`;
+				out.writeLine(JSON.stringify(rawEvent(event, stats)));
 			}
 			start = next;
 		}
 		flushRun();
-		if (text) parts.push(text);
-		// Trimmed copies: they cross to the main thread, and most of the room was not needed.
-		idKinds = idKinds.slice(0, events);
-		ids = ids.slice(0, events * 4);
-		return { bytes: mapped ? mapped.bytes() : toBytes(parts, input), events, idKinds, ids, otherIds, bad, badSamples, badValues: [...stats.badValuesByField] };
+		const bytes = untouched ? input : out.moveInto(input);
+		return { bytes, ...idList.done(), bad, badSamples, badValues: [...stats.badValuesByField] };
 	};
+}
+
+/** The ids of a block's events, as BlockResult carries them. */
+class IdList {
+	events = 0;
+	#kinds = new Uint8Array(1024);
+	#words = new Uint32Array(4096);
+	readonly #others: string[] = [];
+
+	add(uuid: unknown): void {
+		if (this.events === this.#kinds.length) {
+			const kinds = new Uint8Array(this.events * 2);
+			kinds.set(this.#kinds);
+			this.#kinds = kinds;
+			const words = new Uint32Array(this.events * 8);
+			words.set(this.#words);
+			this.#words = words;
+		}
+		if (typeof uuid === 'string' && uuid !== '') {
+			if (uuidWords(uuid, this.#words, this.events * 4)) this.#kinds[this.events] = 1;
+			else (this.#kinds[this.events] = 2), this.#others.push(uuid);
+		}
+		this.events++;
+	}
+
+	/** Trimmed copies: they cross to the main thread, and most of the room was not needed. */
+	done(): Pick<BlockResult, 'events' | 'idKinds' | 'ids' | 'otherIds'> {
+		return { events: this.events, idKinds: this.#kinds.slice(0, this.events), ids: this.#words.slice(0, this.events * 4), otherIds: this.#others };
+	}
 }
 
 function parseObject(line: string): Record<string, unknown> | undefined {
@@ -154,13 +166,17 @@ function holdsObjectInArray(value: object): boolean {
 	return false;
 }
 
-/** Lines encoded as UTF-8 into one growing buffer. */
+/** Output encoded as UTF-8 into one growing buffer, reused from block to block. */
 class LineBuffer {
 	#buf: Buffer;
 	#length = 0;
 
 	constructor(capacity: number) {
 		this.#buf = Buffer.allocUnsafe(capacity);
+	}
+
+	reset(): void {
+		this.#length = 0;
 	}
 
 	writeLine(line: string): void {
@@ -173,21 +189,29 @@ class LineBuffer {
 				this.#buf[this.#length++] = 10;
 				return;
 			}
-			const bigger = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#length + Buffer.byteLength(line) + 1024));
-			this.#buf.copy(bigger, 0, 0, this.#length);
-			this.#buf = bigger;
+			this.#grow(Buffer.byteLength(line) + 1);
 		}
 	}
 
-	/** The bytes written, in a buffer of their own (it will be handed to another thread). */
-	bytes(): Uint8Array {
-		return this.#buf.subarray(0, this.#length);
+	writeBytes(bytes: Uint8Array): void {
+		if (this.#buf.length - this.#length < bytes.length) this.#grow(bytes.length);
+		this.#buf.set(bytes, this.#length);
+		this.#length += bytes.length;
 	}
-}
 
-/** One buffer of the output: the input itself when it passed through whole, else the parts joined. */
-function toBytes(parts: (string | Buffer)[], input: Uint8Array): Uint8Array {
-	if (parts.length === 1 && typeof parts[0] !== 'string' && parts[0]!.length === input.byteLength) return input;
-	if (parts.length === 1 && typeof parts[0] === 'string') return Buffer.from(parts[0]);
-	return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
+	/**
+	The output, copied into the input block's own memory when it fits (the block is read through by then), so the
+	output travels back in the buffer the input came in; otherwise into a new buffer.
+	*/
+	moveInto(input: Uint8Array): Uint8Array {
+		const target = input.byteOffset === 0 && input.buffer.byteLength >= this.#length ? new Uint8Array(input.buffer, 0, this.#length) : new Uint8Array(this.#length);
+		target.set(this.#buf.subarray(0, this.#length));
+		return target;
+	}
+
+	#grow(atLeast: number): void {
+		const bigger = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#length + atLeast + 1024));
+		this.#buf.copy(bigger, 0, 0, this.#length);
+		this.#buf = bigger;
+	}
 }

@@ -31,6 +31,8 @@ export interface ExportSourceOptions {
 	tempDir: string;
 	maxLineBytes: number;
 	maxEntryBytes: number;
+	/** Where block buffers come from (reused ones; see BufferPool). */
+	takeBuffer?: (size: number) => Buffer;
 	retry: RetryPolicy;
 	stats: EventsRunStats;
 	logger: Logger;
@@ -131,12 +133,12 @@ async function* decodeZip(o: ExportSourceOptions, zipPath: string, hoursSeen: Se
 
 async function* decodeEntry(o: ExportSourceOptions, entry: ExportEntry, raw: NodeJS.ReadableStream & { destroy(): void }): AsyncGenerator<EntryBlock> {
 	// Large output chunks: fewer callbacks from the zlib thread for the same bytes.
-	const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+	const gunzip = createGunzip({ chunkSize: 64 * 1024 });
 	raw.on('error', (error: Error) => gunzip.destroy(error));
 	raw.pipe(gunzip);
 	const limits = { maxLineBytes: o.maxLineBytes, maxBytes: o.maxEntryBytes, label: `entry ${entry.name}` };
 	try {
-		for await (const block of lineBlocks(gunzip, limits, (n) => (o.stats.bytesInflated += n))) {
+		for await (const block of lineBlocks(gunzip, limits, (n) => (o.stats.bytesInflated += n), undefined, o.takeBuffer)) {
 			yield { ...block, entry: entry.name };
 		}
 	} catch (error) {

@@ -86,6 +86,7 @@ async function exportRange(
 	let lastWindow: WindowDone | undefined;
 	const sink = new OutputSink<WindowDone>(target, {
 		gzip,
+		release: (bytes) => mapping.release(bytes),
 		finalPath: outputTemplate ? (last) => resolveOutputName(outputTemplate, { first: plan.first, last: last.last, now: runStarted }) : undefined,
 		onDurable: async (window) => {
 			lastWindow = window;
@@ -120,6 +121,7 @@ async function exportRange(
 			tempDir,
 			maxLineBytes: ev.maxLineBytes,
 			maxEntryBytes: ev.maxEntryBytes,
+			takeBuffer: mapping.take,
 			retry: { retries: config.http.retries, maxTotalMs: config.http.retryMaxSeconds * 1000, baseMs: 1000, maxDelayMs: 60_000, ...ctx.hooks.retry },
 			stats,
 			logger,

@@ -30,7 +30,15 @@ export async function* lineBlocks(
 	limits: LineLimits,
 	onBytes?: (bytes: number) => void,
 	blockBytes = defaultBlockBytes,
+	/** Where block buffers come from (a BufferPool's take); each must own its ArrayBuffer. */
+	take: (size: number) => Buffer = (size) => Buffer.from(new ArrayBuffer(size)),
 ): AsyncGenerator<LineBlock> {
+	const join = (chunks: Buffer[], size: number) => {
+		const block = take(size);
+		let at = 0;
+		for (const chunk of chunks) at += chunk.copy(block, at);
+		return block;
+	};
 	let pending: Buffer[] = [];
 	let pendingBytes = 0;
 	let total = 0;
@@ -60,10 +68,10 @@ export async function* lineBlocks(
 		if (pendingBytes < blockBytes || lastNewline === -1) continue;
 		const tail = chunk.subarray(lastNewline + 1);
 		pending[pending.length - 1] = chunk.subarray(0, lastNewline + 1);
-		yield { bytes: Buffer.concat(pending, pendingBytes - tail.length), firstLine: blockFirstLine };
+		yield { bytes: join(pending, pendingBytes - tail.length), firstLine: blockFirstLine };
 		blockFirstLine = lineNo + 1;
 		pending = tail.length ? [tail] : [];
 		pendingBytes = tail.length;
 	}
-	if (pendingBytes > 0) yield { bytes: Buffer.concat(pending, pendingBytes), firstLine: blockFirstLine };
+	if (pendingBytes > 0) yield { bytes: join(pending, pendingBytes), firstLine: blockFirstLine };
 }

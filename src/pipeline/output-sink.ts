@@ -50,7 +50,13 @@ export class OutputSink<M> extends Writable {
 
 	constructor(
 		private readonly target: SinkTarget,
-		private readonly options: { gzip: boolean; onDurable: (marker: M) => Promise<void>; finalPath?: (last: M) => string },
+		private readonly options: {
+			gzip: boolean;
+			onDurable: (marker: M) => Promise<void>;
+			finalPath?: (last: M) => string;
+			/** Called with each byte chunk once it is written and no longer read (its buffer may be reused). */
+			release?: (bytes: Uint8Array) => void;
+		},
 	) {
 		// One item at a time: the pipeline pulls the next item only once this one is written, so a checkpoint is
 		// processed before the source moves on to the next unit (whose failure must not take this one with it).
@@ -85,10 +91,13 @@ export class OutputSink<M> extends Writable {
 				throw fileError(e, this.#spoolPath);
 			});
 			this.#plainBytes += bytesWritten;
+			if (typeof text !== 'string') this.options.release?.(text);
 			return;
 		}
 		const segment = (this.#segment ??= this.#openGzipSegment());
-		if (!segment.input.write(text)) await Promise.race([once(segment.input, 'drain'), segment.done]);
+		const release = this.options.release;
+		const ok = typeof text === 'string' || !release ? segment.input.write(text) : segment.input.write(text, (error) => error || release(text));
+		if (!ok) await Promise.race([once(segment.input, 'drain'), segment.done]);
 	}
 
 	/** Writes all of `bytes` at `position` (a positional write may write less than asked). */

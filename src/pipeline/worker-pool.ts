@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 type Settle<R> = { resolve: (result: R) => void; reject: (error: Error) => void };
 type Reply<R> = { ok: R } | { error: { message: string; stack?: string } };
@@ -22,13 +22,14 @@ export class WorkerPool<I, R> {
 			script: URL;
 			workerData: unknown;
 			size: number;
+			resourceLimits?: ResourceLimits;
 			inline: (input: I) => R;
 
 		},
 	) {
 		if (options.size <= 0 || !existsSync(fileURLToPath(options.script))) return;
 		for (let i = 0; i < options.size; i++) {
-			const worker = new Worker(options.script, { workerData: options.workerData, stdout: false, stderr: false });
+			const worker = new Worker(options.script, { workerData: options.workerData, resourceLimits: options.resourceLimits, stdout: false, stderr: false });
 			const slot = { worker, pending: [] as Settle<R>[] };
 			worker.on('message', (reply: Reply<R>) => {
 				const settle = slot.pending.shift();
@@ -86,14 +87,6 @@ export async function serveWorker<I, R>(fn: (input: I) => R, transferOf: (result
 			parentPort!.postMessage({ error: { message: e.message, stack: e.stack } });
 		}
 	});
-}
-
-/**
-A buffer that may be handed to another thread: one that owns its whole ArrayBuffer. Small Buffers are slices of
-Node's shared pool; transferring one would take the pool away from this thread, so those are copied.
-*/
-export function ownedBuffer(bytes: Uint8Array): Uint8Array {
-	return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 /**
