@@ -55,7 +55,8 @@ export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsO
 				if (++o.stats.badRows <= 10) o.logger.warn(`${label}: skipping a row whose amplitude_id is not an integer: ${JSON.stringify(row.amplitude_id ?? null)}`);
 				continue;
 			}
-			await next.add(id, row.amplitude_id!, row.user_id ?? '');
+			const flushing = next.add(id, row.amplitude_id!, row.user_id ?? '');
+			if (flushing) await flushing;
 			members++;
 			const joined = previous !== undefined && !contains(previous, id);
 			if (joined) o.stats.joins++;

@@ -81,10 +81,11 @@ export class NextMembers {
 		this.#out = createWriteStream(tempPath, { mode: 0o600 });
 	}
 
-	async add(id: number, amplitudeId: string, userId: string): Promise<void> {
+	/** Records a member; returns a promise only when the caller must wait (a flush), so the common case costs no await. */
+	add(id: number, amplitudeId: string, userId: string): Promise<void> | undefined {
 		this.ids.push(id);
-		this.#buffer += `${amplitudeId}\t${userId.replace(/[\t\n\r]/g, ' ')}\n`;
-		if (this.#buffer.length > 64 * 1024) await this.#flush();
+		this.#buffer += `${amplitudeId}\t${userId === '' || !/[\t\n\r]/.test(userId) ? userId : userId.replace(/[\t\n\r]/g, ' ')}\n`;
+		return this.#buffer.length > 64 * 1024 ? this.#flush() : undefined;
 	}
 
 	async #flush(): Promise<void> {

@@ -87,6 +87,7 @@ async function exportRange(
 	const sink = new OutputSink<WindowDone>(target, {
 		gzip,
 		release: (bytes) => mapping.release(bytes),
+		highWaterMark: 1,
 		finalPath: outputTemplate ? (last) => resolveOutputName(outputTemplate, { first: plan.first, last: last.last, now: runStarted }) : undefined,
 		onDurable: async (window) => {
 			lastWindow = window;

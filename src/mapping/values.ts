@@ -125,7 +125,7 @@ export type TransformName = keyof typeof transforms;
 For the hot transforms, the same conversion written straight as JSON text (the line mapper appends it as is):
 no intermediate value to encode again. Each must give exactly JSON.stringify of its transform's result.
 */
-export const jsonWriters: Partial<Record<TransformName, (value: unknown) => string | typeof absent | typeof invalid>> = {
+export const jsonWriters: Partial<Record<TransformName, (value: unknown, record: Record<string, unknown>) => string | typeof absent | typeof invalid>> = {
 	date: (value) => {
 		if (typeof value !== 'string') return invalid;
 		// The export's own layout needs no escaping: only digits and separators.
@@ -134,4 +134,30 @@ export const jsonWriters: Partial<Record<TransformName, (value: unknown) => stri
 		return converted === undefined ? invalid : JSON.stringify(converted);
 	},
 	valueCount: (value) => (typeof value === 'string' ? `{${JSON.stringify(value)}:1}` : invalid),
+	// Every member of a cohort carries the same cohort id, name, membership and lastComputed: remember the last text.
+	membership: remembering((value, record) => {
+		const converted = membership(value, record);
+		return converted === absent || converted === invalid ? converted : JSON.stringify(converted);
+	}, (value, record) => `${String(value)}\u0000${String(record.cohort_membership)}`),
+	epochDate: remembering((value) => {
+		const converted = epochDate(value);
+		return converted === absent || converted === invalid ? converted : JSON.stringify(converted);
+	}, (value) => (typeof value === 'number' ? value : `${typeof value}:${String(value)}`)),
 };
+
+/** Wraps a writer so that a repeat of the last input (by `key`) returns the last text without converting again. */
+function remembering(
+	write: (value: unknown, record: Record<string, unknown>) => string | typeof absent | typeof invalid,
+	key: (value: unknown, record: Record<string, unknown>) => unknown,
+) {
+	let lastKey: unknown = Symbol('none');
+	let lastText: string | typeof absent | typeof invalid = invalid;
+	return (value: unknown, record: Record<string, unknown>) => {
+		const k = key(value, record);
+		if (k !== lastKey) {
+			lastKey = k;
+			lastText = write(value, record);
+		}
+		return lastText;
+	};
+}

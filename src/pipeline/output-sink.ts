@@ -56,11 +56,15 @@ export class OutputSink<M> extends Writable {
 			finalPath?: (last: M) => string;
 			/** Called with each byte chunk once it is written and no longer read (its buffer may be reused). */
 			release?: (bytes: Uint8Array) => void;
+			/**
+			Items buffered before the pipeline waits (default 8). With 1 the pipeline pulls the next item only once this
+			one is written, so a checkpoint is processed before the source starts the next unit, whose failure then
+			cannot take this one with it; right when the source runs ahead on its own (events' workers).
+			*/
+			highWaterMark?: number;
 		},
 	) {
-		// One item at a time: the pipeline pulls the next item only once this one is written, so a checkpoint is
-		// processed before the source moves on to the next unit (whose failure must not take this one with it).
-		super({ objectMode: true, highWaterMark: 1 });
+		super({ objectMode: true, highWaterMark: options.highWaterMark ?? 8 });
 	}
 
 	/** Creates the spool. Call before writing. */
