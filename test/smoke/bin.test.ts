@@ -2,6 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run.js';
 
 const bin = fileURLToPath(new URL('../../bin/amp-import.js', import.meta.url));
 const pkg = await import('../../package.json', { with: { type: 'json' } });
@@ -18,5 +22,23 @@ describe('the built bin', () => {
 	it('exits 64 on a usage error', async () => {
 		const failure = await promisify(execFile)(process.execPath, [bin, '--nope']).catch((e: { code: number; stderr: string }) => e);
 		expect((failure as { code: number }).code).toBe(64);
+	});
+
+	it('maps on worker threads as a real process, with the same output as in-process (inline) mapping', async () => {
+		const home = mkdtempSync(join(tmpdir(), 'amp-import-smoke-'));
+		try {
+			const env = { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: join(home, 'state'), AMP_IMPORT_HOME: join(home, 'config'), NO_COLOR: '1' };
+			for (const shape of [[], ['--raw']]) {
+				const real = await promisify(execFile)(process.execPath, [bin, '-v', 'events', '--demo', ...shape], { env, maxBuffer: 64 << 20 });
+				const cores = availableParallelism();
+				expect(real.stderr).toContain(`mapping on ${cores < 2 ? 0 : Math.min(cores, 4)} worker thread(s)`);
+				const inProcess = await runCli(['-v', 'events', '--demo', ...shape], { env });
+				expect(inProcess.stderr).toContain('mapping on 0 worker thread(s)');
+				expect(real.stdout.length).toBeGreaterThan(1000);
+				expect(real.stdout).toBe(inProcess.stdout);
+			}
+		} finally {
+			rmSync(home, { recursive: true, force: true });
+		}
 	});
 });
