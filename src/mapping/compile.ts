@@ -64,7 +64,7 @@ export function compileLineMapper(rows: readonly FieldRow[], rename: Readonly<Re
 		const mapper = compileMapper(rows, rename);
 		return (record, stats) => JSON.stringify(mapper(record, stats));
 	}
-	const converts = rows.map((row) => jsonWriters[row.transform] ?? transforms[row.transform]);
+	const converts = rows.map((row) => jsonWriters[row.transform]?.() ?? transforms[row.transform]);
 	const blocks = rows.map((row, i) => {
 		const key = JSON.stringify(`${JSON.stringify(fields[i])}:`);
 		// A JSON writer's result is already JSON text; any other transform's value is encoded here.

@@ -123,40 +123,36 @@ export type TransformName = keyof typeof transforms;
 
 /**
 For the hot transforms, the same conversion written straight as JSON text (the line mapper appends it as is):
-no intermediate value to encode again. Each must give exactly JSON.stringify of its transform's result.
+no intermediate value to encode again. Each must give exactly JSON.stringify of its transform's result. These are
+factories: each table row gets its own writer, so a writer that remembers its last input sees one row's values.
 */
-export const jsonWriters: Partial<Record<TransformName, (value: unknown, record: Record<string, unknown>) => string | typeof absent | typeof invalid>> = {
-	date: (value) => {
+type JsonWriter = (value: unknown, record: Record<string, unknown>) => string | typeof absent | typeof invalid;
+export const jsonWriters: Partial<Record<TransformName, () => JsonWriter>> = {
+	date: () => (value) => {
 		if (typeof value !== 'string') return invalid;
 		// The export's own layout needs no escaping: only digits and separators.
 		if (isExportLayout(value)) return `"${value.slice(0, 10)}T${value.slice(11)}Z"`;
 		const converted = toRfc3339(value);
 		return converted === undefined ? invalid : JSON.stringify(converted);
 	},
-	valueCount: (value) => (typeof value === 'string' ? `{${JSON.stringify(value)}:1}` : invalid),
+	valueCount: () => (value) => (typeof value === 'string' ? `{${JSON.stringify(value)}:1}` : invalid),
 	// Every member of a cohort carries the same cohort id, name, membership and lastComputed: remember the last text.
-	membership: remembering((value, record) => {
-		const converted = membership(value, record);
-		return converted === absent || converted === invalid ? converted : JSON.stringify(converted);
-	}, (value, record) => `${String(value)}\u0000${String(record.cohort_membership)}`),
-	epochDate: remembering((value) => {
-		const converted = epochDate(value);
-		return converted === absent || converted === invalid ? converted : JSON.stringify(converted);
-	}, (value) => (typeof value === 'number' ? value : `${typeof value}:${String(value)}`)),
+	membership: () => remembering(membership, (record) => record.cohort_membership),
+	epochDate: () => remembering(epochDate, () => undefined),
 };
 
-/** Wraps a writer so that a repeat of the last input (by `key`) returns the last text without converting again. */
-function remembering(
-	write: (value: unknown, record: Record<string, unknown>) => string | typeof absent | typeof invalid,
-	key: (value: unknown, record: Record<string, unknown>) => unknown,
-) {
-	let lastKey: unknown = Symbol('none');
+/** A writer that converts (and encodes) only when the value, or the part of the record it also reads, changed. */
+function remembering(convert: (value: unknown, record: Record<string, unknown>) => Converted, alsoReads: (record: Record<string, unknown>) => unknown): JsonWriter {
+	let lastValue: unknown = Symbol('none');
+	let lastOther: unknown;
 	let lastText: string | typeof absent | typeof invalid = invalid;
-	return (value: unknown, record: Record<string, unknown>) => {
-		const k = key(value, record);
-		if (k !== lastKey) {
-			lastKey = k;
-			lastText = write(value, record);
+	return (value, record) => {
+		const other = alsoReads(record);
+		if (value !== lastValue || other !== lastOther) {
+			lastValue = value;
+			lastOther = other;
+			const converted = convert(value, record);
+			lastText = converted === absent || converted === invalid ? converted : JSON.stringify(converted);
 		}
 		return lastText;
 	};
