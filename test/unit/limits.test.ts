@@ -50,5 +50,10 @@ describe('id list', () => {
 		expect(parseAmplitudeId('538001826014')).toBe(538001826014);
 		expect(parseAmplitudeId('12a')).toBeUndefined();
 		expect(parseAmplitudeId('')).toBeUndefined();
+		expect(parseAmplitudeId(undefined)).toBeUndefined();
+		expect(parseAmplitudeId('-5')).toBeUndefined();
+		expect(parseAmplitudeId('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+		expect(parseAmplitudeId('9007199254740993')).toBeUndefined(); // would round to a safe integer
+		expect(parseAmplitudeId('12345678901234567')).toBeUndefined();
 	});
 });
