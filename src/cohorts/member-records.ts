@@ -1,6 +1,7 @@
 import type { Logger } from '../cli/logger.js';
 import type { LineMapper } from '../mapping/compile.js';
 import type { Checkpoint } from '../pipeline/output-sink.js';
+import type { LineBuffer } from '../pipeline/line-buffer.js';
 import { contains, parseAmplitudeId } from './id-list.js';
 import { readMemberCsv, type MemberRow } from './csv-members.js';
 import type { MemberStore, NextMembers } from './member-store.js';
@@ -23,6 +24,9 @@ export interface MemberRecordsOptions {
 	logger: Logger;
 	/** Every member file started, so a failed run can remove the ones never committed. */
 	started: NextMembers[];
+	/** Where output lines are encoded, and where the bytes of each batch go (a BufferPool's take). */
+	lines: LineBuffer;
+	take: (size: number) => Buffer;
 }
 
 /**
@@ -31,7 +35,7 @@ last successful import who is gone, a record with membership false. With `change
 The previous members are held as a sorted Float64Array (16 MB for 2,000,000) and the leavers found by streaming the
 previous member file, so memory stays bounded whatever the cohort's size.
 */
-export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsOptions): AsyncGenerator<string | Checkpoint<CohortDone>> {
+export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsOptions): AsyncGenerator<Uint8Array | Checkpoint<CohortDone>> {
 	const { cohort } = prepared;
 	const previous = await o.store.previousIds();
 	const next = await o.store.startNext();
@@ -42,13 +46,13 @@ export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsO
 		row.cohort_name = cohort.name;
 		row.cohort_membership = member;
 		row.last_computed = cohort.lastComputed;
-		return `${o.raw ? JSON.stringify(row) : o.mapper(row, o.stats.mapping)}\n`;
+		o.lines.writeLine(o.raw ? JSON.stringify(row) : o.mapper(row, o.stats.mapping));
 	};
+	const drain = () => o.lines.drainInto(o.take(o.lines.length));
 	const label = `cohort ${cohort.id} file`;
 	const onDuplicates = (names: string[]) => o.logger.warn(`${label}: repeated column name(s) ${names.join(', ')}; later ones are suffixed __2, __3`);
 	let members = 0;
 	for await (const rows of readMemberCsv(prepared.file, label, onDuplicates)) {
-		const out: string[] = [];
 		for (const row of rows) {
 			const id = parseAmplitudeId(row.amplitude_id);
 			if (id === undefined) {
@@ -61,29 +65,24 @@ export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsO
 			const joined = previous !== undefined && !contains(previous, id);
 			if (joined) o.stats.joins++;
 			if (o.changesOnly && previous !== undefined && !joined) continue;
-			out.push(record(row, true));
+			record(row, true);
 			o.stats.records++;
 		}
-		// One flat string per batch (join), rather than a tree of += pieces that is flattened again on write.
-		if (out.length) yield out.join('');
+		if (o.lines.length) yield drain();
 	}
 	await next.close();
 	o.stats.members += members;
 	if (previous) {
 		const current = next.ids.sorted();
-		let text = '';
 		for await (const leaver of o.store.leavers(current)) {
 			o.stats.leaves++;
 			o.stats.records++;
 			const row: MemberRow = { amplitude_id: leaver.amplitudeId };
 			if (leaver.userId) row.user_id = leaver.userId;
-			text += record(row, false);
-			if (text.length > 256 * 1024) {
-				yield text;
-				text = '';
-			}
+			record(row, false);
+			if (o.lines.length > 256 * 1024) yield drain();
 		}
-		if (text) yield text;
+		if (o.lines.length) yield drain();
 	}
 	yield { checkpoint: { prepared, next, members } };
 }

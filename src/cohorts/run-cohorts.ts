@@ -11,6 +11,8 @@ import { compileLineMapper } from '../mapping/compile.js';
 import { cohortFieldTable } from '../mapping/cohorts-table.js';
 import { epochToRfc3339 } from '../mapping/timestamps.js';
 import { OutputClosedError, OutputSink, type SinkTarget } from '../pipeline/output-sink.js';
+import { BufferPool } from '../pipeline/buffer-pool.js';
+import { LineBuffer } from '../pipeline/line-buffer.js';
 import { resolveOutputName } from '../events/output-name.js';
 import { floorHour } from '../events/hours.js';
 import { defaultStateDir } from '../paths.js';
@@ -113,8 +115,10 @@ async function importCohorts(
 	const target: SinkTarget = finalName ? { kind: 'file', path: finalName } : { kind: 'stdout', stream: io.stdout };
 	const committed = new Set<NextMembers>();
 	const started: NextMembers[] = [];
+	const buffers = new BufferPool(384 << 10, 16);
 	const sink = new OutputSink<CohortDone>(target, {
 		gzip: cfg.gzip || Boolean(finalName?.endsWith('.gz')),
+		release: (bytes) => buffers.give(bytes),
 		onDurable: async ({ prepared, next, members }) => {
 			await next.commit();
 			committed.add(next);
@@ -130,6 +134,8 @@ async function importCohorts(
 	const semaphore = new Semaphore(cfg.concurrency);
 	const limiter = new RateLimit(60, 10 * 60_000, () => io.now().getTime(), (ms) => io.sleep(ms, signal));
 	const prepareContext = { client, config: cfg, state, limiter, tempDir, logger, stats, signal, now: io.now, sleep: io.sleep, pollMs: options.pollMs };
+	// Output lines are encoded into one buffer, and each batch's bytes travel in pooled buffers back from the sink.
+	const lines = new LineBuffer(512 << 10);
 	const mapper = compileLineMapper(cohortFieldTable, { amplitude_id: cfg.idField, amplitude_cohort_names: cfg.namesField });
 	let current = '';
 	const progress = new Progress(ctx, () => `cohorts ${current} · ${stats.members.toLocaleString('en-US')} members · ${stats.polls} polls`);
@@ -145,7 +151,7 @@ async function importCohorts(
 				const prepared = await pending;
 				current = `"${prepared.cohort.name}"`;
 				const store = new MemberStore(files.dir, files.key, prepared.cohort.id);
-				yield* memberRecords(prepared, { store, mapper, raw: cfg.shape === 'raw', changesOnly: cfg.changesOnly, stats, logger, started });
+				yield* memberRecords(prepared, { store, mapper, raw: cfg.shape === 'raw', changesOnly: cfg.changesOnly, stats, logger, started, lines, take: (size) => buffers.take(size) });
 			}
 		};
 		await pipeline(source, sink, { signal: ctx.signal });

@@ -4,6 +4,7 @@ import { eventTimestampKeys } from '../mapping/events-table.js';
 import { rawEvent } from '../mapping/raw-event.js';
 import { isExportLayout } from '../mapping/timestamps.js';
 import { uuidWords } from './uuid-window.js';
+import { LineBuffer } from '../pipeline/line-buffer.js';
 
 /** How a run maps blocks; sent once to each worker, so plain data only. */
 export interface BlockOptions {
@@ -164,54 +165,4 @@ function holdsObjectInArray(value: object): boolean {
 		if (typeof inner === 'object' && inner !== null && holdsObjectInArray(inner)) return true;
 	}
 	return false;
-}
-
-/** Output encoded as UTF-8 into one growing buffer, reused from block to block. */
-class LineBuffer {
-	#buf: Buffer;
-	#length = 0;
-
-	constructor(capacity: number) {
-		this.#buf = Buffer.allocUnsafe(capacity);
-	}
-
-	reset(): void {
-		this.#length = 0;
-	}
-
-	writeLine(line: string): void {
-		for (;;) {
-			const room = this.#buf.length - this.#length - 1;
-			// write() stops at the end of the buffer; a line that may not have fitted whole is written again.
-			const written = this.#buf.write(line, this.#length, room, 'utf8');
-			if (written < room - 3) {
-				this.#length += written;
-				this.#buf[this.#length++] = 10;
-				return;
-			}
-			this.#grow(Buffer.byteLength(line) + 1);
-		}
-	}
-
-	writeBytes(bytes: Uint8Array): void {
-		if (this.#buf.length - this.#length < bytes.length) this.#grow(bytes.length);
-		this.#buf.set(bytes, this.#length);
-		this.#length += bytes.length;
-	}
-
-	/**
-	The output, copied into the input block's own memory when it fits (the block is read through by then), so the
-	output travels back in the buffer the input came in; otherwise into a new buffer.
-	*/
-	moveInto(input: Uint8Array): Uint8Array {
-		const target = input.byteOffset === 0 && input.buffer.byteLength >= this.#length ? new Uint8Array(input.buffer, 0, this.#length) : new Uint8Array(this.#length);
-		target.set(this.#buf.subarray(0, this.#length));
-		return target;
-	}
-
-	#grow(atLeast: number): void {
-		const bigger = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#length + atLeast + 1024));
-		this.#buf.copy(bigger, 0, 0, this.#length);
-		this.#buf = bigger;
-	}
 }

