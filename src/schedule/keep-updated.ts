@@ -23,13 +23,15 @@ export interface KeepUpdatedOptions {
 	logger: Logger;
 	signal: AbortSignal;
 	verbose: boolean;
+	/** True once the data's reader has gone away (stdout closed): there is no one to run for any more. */
+	outputClosed?: () => boolean;
 }
 
 /**
 `--keep-updated`: run now, then at every scheduled time, sleeping in between. Ends cleanly when the signal fires
 between runs; a signal during a run ends that run by its own rules (the error propagates with its exit code).
 */
-export async function keepUpdated({ job, runOnce, io, logger, signal, verbose }: KeepUpdatedOptions): Promise<void> {
+export async function keepUpdated({ job, runOnce, io, logger, signal, verbose, outputClosed }: KeepUpdatedOptions): Promise<void> {
 	logger.info(`keep-updated: ${job.name} ${job.description}; first run now`);
 	let slot = io.now().getTime();
 	for (let runs = 1; ; runs++) {
@@ -44,6 +46,10 @@ export async function keepUpdated({ job, runOnce, io, logger, signal, verbose }:
 			}
 			reportError(logger, e, verbose);
 			logger.warn(`keep-updated: ${job.name} run ${runs} failed (${e.code}); retrying at the next scheduled time`);
+		}
+		if (outputClosed?.()) {
+			logger.info(`keep-updated: ${job.name} output closed by the reader; stopped`);
+			return;
 		}
 		const next = job.next(Math.max(io.now().getTime(), slot));
 		logger.info(`keep-updated: next ${job.name} run at ${formatInZone(next, job.zone)}, ${new Date(next).toISOString()}`, {

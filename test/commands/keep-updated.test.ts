@@ -124,6 +124,24 @@ describe('events --keep-updated', () => {
 		expect(clock.sleeps).toEqual([]);
 	});
 
+	it('stops when the reader of stdout goes away, instead of running on for no one', async () => {
+		const { Writable } = await import('node:stream');
+		let writes = 0;
+		const stdout = new Writable({
+			write(_chunk, _enc, cb) {
+				if (++writes === 1) return cb();
+				cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+			},
+		});
+		stdout.on('error', () => undefined);
+		server.use(exportApi({ eventsPerHour: 2 }));
+		const clock = new FakeClock(Date.parse('2026-11-28T10:50:00Z'));
+		const result = await runCli(['events', '--keep-updated', '--backfill-days', '3'], { env, cwd: home.path, clock, stdout, hooks });
+		expect(result.code).toBe(0);
+		expect(result.stderr).toContain('output closed by the reader; stopped');
+		expect(clock.sleeps).toEqual([]);
+	});
+
 	it('refuses a fixed output file, which each run would overwrite (exit 78)', async () => {
 		const result = await loop(['events', '--keep-updated', '-o', 'events.ndjson'], new FakeClock(0), '2026-01-01T00:00:00Z');
 		expect(result.code).toBe(78);

@@ -41,7 +41,9 @@ export async function cohortsCommand(ctx: Context, flags: CohortsFlags): Promise
 		const { keepUpdated, requirePerRunOutput } = await import('../../schedule/keep-updated.js');
 		const job = scheduledJobs(config, ctx.io.env).cohorts;
 		requirePerRunOutput(job, config.cohorts.output);
-		return keepUpdated({ job, runOnce: () => runCohorts(ctx, config, options), io: ctx.io, logger: ctx.logger, signal: ctx.signal, verbose: Boolean(ctx.globals.verbose) });
+		const toStdout = !config.cohorts.output || config.cohorts.output === '-';
+		const outputClosed = () => toStdout && (ctx.io.stdout.destroyed || ctx.io.stdout.writableEnded);
+		return keepUpdated({ job, runOnce: () => runCohorts(ctx, config, options), io: ctx.io, logger: ctx.logger, signal: ctx.signal, verbose: Boolean(ctx.globals.verbose), outputClosed });
 	}
 	if (!flags.demo) return runCohorts(ctx, config, options);
 	const { startDemoServer } = await import('../../demo/server.js');

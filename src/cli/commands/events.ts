@@ -50,7 +50,9 @@ export async function eventsCommand(ctx: Context, flags: EventsFlags): Promise<v
 		const job = scheduledJobs(config, ctx.io.env).events;
 		requirePerRunOutput(job, config.events.output);
 		const runOnce = () => runEvents(ctx, config, { stateDirFlag: flags.stateDir !== undefined, dryRun: false });
-		return keepUpdated({ job, runOnce, io: ctx.io, logger: ctx.logger, signal: ctx.signal, verbose: Boolean(ctx.globals.verbose) });
+		const toStdout = !config.events.output || config.events.output === '-';
+		const outputClosed = () => toStdout && (ctx.io.stdout.destroyed || ctx.io.stdout.writableEnded);
+		return keepUpdated({ job, runOnce, io: ctx.io, logger: ctx.logger, signal: ctx.signal, verbose: Boolean(ctx.globals.verbose), outputClosed });
 	}
 	if (!flags.demo) {
 		await runEvents(ctx, config, { start, end, stateDirFlag: flags.stateDir !== undefined, dryRun: Boolean(flags.dryRun) });
