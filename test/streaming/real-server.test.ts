@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
-import { useMsw } from '../helpers/msw.js';
 import { zipForHours } from '../helpers/fake-export.js';
 import { isolatedEnv, runCli, tempDir } from '../helpers/run.js';
 
-useMsw(); // loopback passes through: this file talks to a real socket
+// No msw here: this file talks to a real socket on 127.0.0.1 only (msw's interceptor sat in the way of the stream).
 
 let server: Server;
 let url = '';
