@@ -48,7 +48,9 @@ export function crontab(jobs: JobLine[], run: Invocation): string {
 		lines.push('', `# ${job.name}: ${job.description}`);
 		if (job.zone !== run.systemZone) lines.push(`CRON_TZ=${job.zone}`);
 		const logDir = shellQuote(run.logDir);
-		lines.push(`${job.cron.minute} ${job.cron.hour} * * * cd ${shellQuote(run.workingDirectory)} && mkdir -p ${logDir} && ${command} 2>> ${log}`);
+		const line = `cd ${shellQuote(run.workingDirectory)} && mkdir -p ${logDir} && ${command} 2>> ${log}`;
+		// In a crontab command an unescaped % ends the command (the rest becomes its stdin).
+		lines.push(`${job.cron.minute} ${job.cron.hour} * * * ${line.replaceAll('%', '\\%')}`);
 	}
 	return `${lines.join('\n')}\n`;
 }

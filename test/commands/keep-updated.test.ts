@@ -196,6 +196,13 @@ describe('schedule', () => {
 		expect(result.stdout).toContain('systemctl --user enable --now amp-import-events.timer amp-import-cohorts.timer');
 	});
 
+	it('escapes % in crontab commands (cron would cut the command there)', async () => {
+		writeFileSync(join(home.path, '.amp-importrc.json'), JSON.stringify({ events: { output: 'out/ev-%-{start}.ndjson' } }));
+		const result = await runCli(['schedule', '--job', 'events', '--format', 'cron', '--command', '/opt/100%/amp-import'], { env, cwd: home.path });
+		expect(result.stdout).toContain(' /opt/100\\%/amp-import --config ');
+		expect(result.stdout.split('\n').filter((l) => /^\d/.test(l)).join('')).not.toMatch(/[^\\]%/);
+	});
+
 	it('prints no CRON_TZ when the job is in the system zone, and warns of a fixed output name', async () => {
 		writeFileSync(join(home.path, '.amp-importrc.json'), JSON.stringify({ cohorts: { timeOfDay: '06:00', output: 'cohorts.ndjson' } }));
 		const result = await runCli(['schedule', '--job', 'cohorts', '--format', 'cron', '--command', 'amp-import'], { env, cwd: home.path });
