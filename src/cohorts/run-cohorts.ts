@@ -15,7 +15,7 @@ import { BufferPool } from '../pipeline/buffer-pool.js';
 import { LineBuffer } from '../pipeline/line-buffer.js';
 import { resolveOutputName } from '../events/output-name.js';
 import { floorHour } from '../events/hours.js';
-import { defaultStateDir } from '../paths.js';
+import { stateDirOf } from '../paths.js';
 import { cohortsStateFiles, CohortsStateWriter } from './cohorts-state.js';
 import { Semaphore, RateLimit } from './limits.js';
 import { memberRecords, type CohortDone } from './member-records.js';
@@ -47,7 +47,7 @@ export async function runCohorts(ctx: Context, config: Config, options: CohortsR
 	const auth = options.demo ? undefined : await ctx.auth();
 	const client = options.demo?.client ?? (await ctx.client(auth));
 	const region: Region = auth?.region ?? 'us';
-	const stateDir = options.demo ? join(tmpdir(), `amp-import-demo-${process.pid}`) : resolve(io.cwd, config.stateDir ?? defaultStateDir(io.env));
+	const stateDir = options.demo ? join(tmpdir(), `amp-import-demo-${process.pid}`) : stateDirOf(config.stateDir, io.cwd, io.env);
 	const files = cohortsStateFiles(stateDir, options.demo?.apiKey ?? auth!.credentials.apiKey, region);
 	if (!options.dryRun) await files.lock.acquire('cohorts', io.now());
 	try {

@@ -12,7 +12,7 @@ import { OutputClosedError, OutputSink, type SinkTarget } from '../pipeline/outp
 import { cursorToHour, eventsStateFiles, hourToCursor, type EventsState } from '../state/events-state.js';
 import type { StateFile } from '../state/state-file.js';
 import type { RunLock } from '../state/lock.js';
-import { defaultStateDir } from '../paths.js';
+import { stateDirOf } from '../paths.js';
 import { exportSource, type WindowDone } from './export-source.js';
 import { addHours, exportHour, hoursBetween, isoHour } from './hours.js';
 import { resolveOutputName } from './output-name.js';
@@ -39,7 +39,7 @@ export async function runEvents(ctx: Context, config: Config, options: EventsRun
 	const explicit = options.demo ? { start: options.demo.first, end: options.demo.last } : { start: options.start, end: options.end };
 	const stateful = !options.demo && (explicit.start === undefined || options.stateDirFlag);
 	const auth = options.demo ? undefined : await ctx.auth();
-	const files = auth && stateful ? eventsStateFiles(resolve(io.cwd, config.stateDir ?? defaultStateDir(io.env)), auth.credentials.apiKey, auth.region) : undefined;
+	const files = auth && stateful ? eventsStateFiles(stateDirOf(config.stateDir, io.cwd, io.env), auth.credentials.apiKey, auth.region) : undefined;
 
 	if (files && !options.dryRun) await files.lock.acquire('events', io.now());
 	try {

@@ -1,4 +1,4 @@
-import { epochToRfc3339, isExportLayout, toRfc3339 } from './timestamps.js';
+import { epochToRfc3339, toRfc3339 } from './timestamps.js';
 
 /**
 The value transforms a mapping table can name. Each takes a source value that is present (not null, not
@@ -129,11 +129,9 @@ factories: each table row gets its own writer, so a writer that remembers its la
 type JsonWriter = (value: unknown, record: Record<string, unknown>) => string | typeof absent | typeof invalid;
 export const jsonWriters: Partial<Record<TransformName, () => JsonWriter>> = {
 	date: () => (value) => {
-		if (typeof value !== 'string') return invalid;
-		// The export's own layout needs no escaping: only digits and separators.
-		if (isExportLayout(value)) return `"${value.slice(0, 10)}T${value.slice(11)}Z"`;
-		const converted = toRfc3339(value);
-		return converted === undefined ? invalid : JSON.stringify(converted);
+		const converted = typeof value === 'string' ? toRfc3339(value) : undefined;
+		// RFC 3339 text is digits and separators only: nothing to escape.
+		return converted === undefined ? invalid : `"${converted}"`;
 	},
 	valueCount: () => (value) => (typeof value === 'string' ? `{${JSON.stringify(value)}:1}` : invalid),
 	// Every member of a cohort carries the same cohort id, name, membership and lastComputed: remember the last text.

@@ -3,7 +3,9 @@ import type { Logger } from '../cli/logger.js';
 import { reportError } from '../cli/report-error.js';
 import { configError, toAmpImportError, type ErrorKind } from '../errors.js';
 import { formatInZone } from './next-run.js';
-import type { ScheduledJob } from './jobs.js';
+import { scheduledJobs, type JobName, type ScheduledJob } from './jobs.js';
+import type { Context } from '../cli/context.js';
+import type { Config } from '../config/schema.js';
 
 /**
 Failures that the next run may not meet: the network, Amplitude's limits and outages, another run holding the
@@ -79,6 +81,19 @@ async function sleepUntil(at: number, io: Io, signal: AbortSignal): Promise<bool
 }
 
 /**
+`--keep-updated` for a command: the job's schedule from config, the output check, and the loop. With stdout as the
+output, the loop ends once its reader has gone away.
+*/
+export function keepJobUpdated(ctx: Context, config: Config, name: JobName, runOnce: () => Promise<void>): Promise<void> {
+	const job = scheduledJobs(config, ctx.io.env)[name];
+	const output = config[name].output;
+	requirePerRunOutput(job, output);
+	const toStdout = !output || output === '-';
+	const outputClosed = () => toStdout && (ctx.io.stdout.destroyed || ctx.io.stdout.writableEnded);
+	return keepUpdated({ job, runOnce, io: ctx.io, logger: ctx.logger, signal: ctx.signal, verbose: Boolean(ctx.globals.verbose), outputClosed });
+}
+
+/**
 Each run renames its file into place; a fixed name would replace the last run's file before anyone read it. So a
 scheduled file output must name each run apart (stdout is fine: one stream, run after run).
 */
@@ -87,7 +102,7 @@ export function perRunOutputProblem(job: ScheduledJob, output: string | undefine
 	return `${job.name}.output "${output}" names no run apart: each scheduled run would replace the last run's file`;
 }
 
-export function requirePerRunOutput(job: ScheduledJob, output: string | undefined): void {
+function requirePerRunOutput(job: ScheduledJob, output: string | undefined): void {
 	const problem = perRunOutputProblem(job, output);
 	if (problem) throw configError(problem, `Use a name such as "${job.perRunOutput.example}", or write to stdout.`);
 }

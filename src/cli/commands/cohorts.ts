@@ -37,13 +37,8 @@ export async function cohortsCommand(ctx: Context, flags: CohortsFlags): Promise
 	const { runCohorts } = await import('../../cohorts/run-cohorts.js');
 	if (flags.keepUpdated) {
 		if (flags.dryRun || flags.demo) throw usageError('--keep-updated does not combine with --dry-run or --demo');
-		const { scheduledJobs } = await import('../../schedule/jobs.js');
-		const { keepUpdated, requirePerRunOutput } = await import('../../schedule/keep-updated.js');
-		const job = scheduledJobs(config, ctx.io.env).cohorts;
-		requirePerRunOutput(job, config.cohorts.output);
-		const toStdout = !config.cohorts.output || config.cohorts.output === '-';
-		const outputClosed = () => toStdout && (ctx.io.stdout.destroyed || ctx.io.stdout.writableEnded);
-		return keepUpdated({ job, runOnce: () => runCohorts(ctx, config, options), io: ctx.io, logger: ctx.logger, signal: ctx.signal, verbose: Boolean(ctx.globals.verbose), outputClosed });
+		const { keepJobUpdated } = await import('../../schedule/keep-updated.js');
+		return keepJobUpdated(ctx, config, 'cohorts', () => runCohorts(ctx, config, options));
 	}
 	if (!flags.demo) return runCohorts(ctx, config, options);
 	const { startDemoServer } = await import('../../demo/server.js');

@@ -45,14 +45,8 @@ export async function eventsCommand(ctx: Context, flags: EventsFlags): Promise<v
 		if (start !== undefined || end !== undefined || flags.dryRun || flags.demo) {
 			throw usageError('--keep-updated runs incrementally from the saved cursor; it does not combine with --start, --end, --dry-run or --demo');
 		}
-		const { scheduledJobs } = await import('../../schedule/jobs.js');
-		const { keepUpdated, requirePerRunOutput } = await import('../../schedule/keep-updated.js');
-		const job = scheduledJobs(config, ctx.io.env).events;
-		requirePerRunOutput(job, config.events.output);
-		const runOnce = () => runEvents(ctx, config, { stateDirFlag: flags.stateDir !== undefined, dryRun: false });
-		const toStdout = !config.events.output || config.events.output === '-';
-		const outputClosed = () => toStdout && (ctx.io.stdout.destroyed || ctx.io.stdout.writableEnded);
-		return keepUpdated({ job, runOnce, io: ctx.io, logger: ctx.logger, signal: ctx.signal, verbose: Boolean(ctx.globals.verbose), outputClosed });
+		const { keepJobUpdated } = await import('../../schedule/keep-updated.js');
+		return keepJobUpdated(ctx, config, 'events', () => runEvents(ctx, config, { stateDirFlag: flags.stateDir !== undefined, dryRun: false }));
 	}
 	if (!flags.demo) {
 		await runEvents(ctx, config, { start, end, stateDirFlag: flags.stateDir !== undefined, dryRun: Boolean(flags.dryRun) });

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { defaultStateDir } from '../../paths.js';
+import { stateDirOf } from '../../paths.js';
 import type { JobName } from '../../schedule/jobs.js';
 import type { Invocation, JobLine } from '../../schedule/unit-files.js';
 
@@ -42,7 +42,7 @@ export async function scheduleCommand(ctx: Context, flags: ScheduleFlags): Promi
 	const run: Invocation = {
 		argv,
 		workingDirectory: io.cwd,
-		logDir: resolve(io.cwd, config.stateDir ?? defaultStateDir(io.env)),
+		logDir: stateDirOf(config.stateDir, io.cwd, io.env),
 		systemZone: systemTimeZone(io.env),
 	};
 	if (io.env.AMPLITUDE_API_KEY && !globals.auth && !config.auth) {

@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { defaultStateDir } from '../../paths.js';
+import { stateDirOf } from '../../paths.js';
 import type { JobName } from '../../schedule/jobs.js';
 import type { JobStatus } from '../../schedule/job-status.js';
 
@@ -20,7 +19,7 @@ export async function statusCommand(ctx: Context, flags: StatusFlags): Promise<v
 	const { cohortsStatus, eventsStatus, formatStatus } = await import('../../schedule/job-status.js');
 	const jobs = scheduledJobs(config, io.env);
 	const input = {
-		stateDir: resolve(io.cwd, config.stateDir ?? defaultStateDir(io.env)),
+		stateDir: stateDirOf(config.stateDir, io.cwd, io.env),
 		apiKey: auth.credentials.apiKey,
 		region: auth.region,
 		now: io.now().getTime(),
