@@ -1,9 +1,11 @@
 import type { FieldRow } from '../mapping/field-table.js';
+import { compileByteMapper } from '../mapping/byte-mapper.js';
 import { compileLineMapper, MappingStats } from '../mapping/compile.js';
 import { eventTimestampKeys } from '../mapping/events-table.js';
 import { rawEvent } from '../mapping/raw-event.js';
-import { isExportLayout } from '../mapping/timestamps.js';
-import { uuidWords } from './uuid-window.js';
+import * as json from '../mapping/json-scan.js';
+import { isExportLayout, isExportLayoutAt } from '../mapping/timestamps.js';
+import { uuidWords, uuidWordsAt } from './uuid-window.js';
 import { LineBuffer } from '../pipeline/line-buffer.js';
 
 /** How a run maps blocks; sent once to each worker, so plain data only. */
@@ -38,13 +40,18 @@ const sampleCount = 10;
 
 /**
 Maps one block of export lines (bytes, newline-separated) to NDJSON bytes. Pure: the same on a worker thread and
-inline. Each line is decoded and parsed on its own; the mapped shape writes each event through the compiled line
-mapper. The raw shape passes an event's original bytes through untouched when it needs no repair (its timestamps
-already in the export's layout, no object inside an array), which is nearly always: that saves encoding the event
-again, and keeps the export's own bytes (number formats, escapes) as they were.
+inline. Each line is first scanned on its bytes (json-scan.ts), which nearly always settles it without decoding or
+parsing: the mapped shape then writes the event through the byte mapper, and the raw shape passes the event's
+original bytes through untouched when it needs no repair (its timestamps already in the export's layout, no object
+inside an array), which saves encoding it again and keeps the export's own bytes as they were. A line the scanner
+is unsure of (invalid, or unusual) takes the ordinary path: decoded, parsed, mapped by the compiled line mapper or
+repaired; the two paths give the same bytes.
 */
 export function createBlockProcessor(options: BlockOptions): (input: Uint8Array) => BlockResult {
 	const mapLine = options.shape === 'mapped' ? compileLineMapper(options.rows) : undefined;
+	const byteMapper = mapLine ? compileByteMapper(options.rows) : undefined;
+	const scanner = byteMapper?.scanner ?? new json.JsonLineScanner(rawKeys);
+	const uuidKey = byteMapper?.uuidKey ?? 0;
 	// One output buffer for every block: large buffers allocated and freed per block are what makes RSS grow.
 	const out = new LineBuffer(2 << 20);
 	return (input) => {
@@ -73,6 +80,25 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 			if (lineEnd === start) {
 				untouched = false;
 				flushRun();
+				start = next;
+				continue;
+			}
+			if (byteMapper?.map(buf, start, end, out, stats)) {
+				idList.addScanned(buf, scanner, uuidKey);
+				start = next;
+				continue;
+			}
+			if (!mapLine && scanner.scan(buf, start, end) && timestampsInLayout(buf, scanner) && scanner.sites >= 0) {
+				idList.addScanned(buf, scanner, uuidKey);
+				if (!scanner.objectInArray && lineEnd === end && end < buf.length) {
+					// Unchanged and newline-terminated: extend the run of input bytes passed through.
+					if (runStart === -1) runStart = start;
+					runEnd = next;
+				} else {
+					untouched = false;
+					flushRun();
+					writeRepaired(buf, start, lineEnd, scanner, out);
+				}
 				start = next;
 				continue;
 			}
@@ -114,6 +140,15 @@ class IdList {
 	readonly #others: string[] = [];
 
 	add(uuid: unknown): void {
+		this.#room();
+		if (typeof uuid === 'string' && uuid !== '') {
+			if (uuidWords(uuid, this.#words, this.events * 4)) this.#kinds[this.events] = 1;
+			else (this.#kinds[this.events] = 2), this.#others.push(uuid);
+		}
+		this.events++;
+	}
+
+	#room(): void {
 		if (this.events === this.#kinds.length) {
 			const kinds = new Uint8Array(this.events * 2);
 			kinds.set(this.#kinds);
@@ -122,10 +157,18 @@ class IdList {
 			words.set(this.#words);
 			this.#words = words;
 		}
-		if (typeof uuid === 'string' && uuid !== '') {
-			if (uuidWords(uuid, this.#words, this.events * 4)) this.#kinds[this.events] = 1;
-			else (this.#kinds[this.events] = 2), this.#others.push(uuid);
-		}
+	}
+
+	/** The same, for the uuid the scanner recorded (its `key`th captured key). */
+	addScanned(b: Buffer, scanner: json.JsonLineScanner, key: number): void {
+		const kind = scanner.kinds[key];
+		const start = scanner.starts[key]!;
+		const end = scanner.ends[key]!;
+		if (kind === json.escapedString) return this.add(JSON.parse(b.toString('utf8', start - 1, end + 1)));
+		if (kind !== json.plainString || start === end) return this.add(undefined);
+		this.#room();
+		if (uuidWordsAt(b, start, end, this.#words, this.events * 4)) this.#kinds[this.events] = 1;
+		else (this.#kinds[this.events] = 2), this.#others.push(b.toString('utf8', start, end));
 		this.events++;
 	}
 
@@ -142,6 +185,39 @@ function parseObject(line: string): Record<string, unknown> | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/** The keys the raw shape's scan records: the uuid, then the timestamps it would repair. */
+const rawKeys = ['uuid', ...eventTimestampKeys];
+
+/** After a scan with rawKeys: true when every timestamp is already in the export's layout (the raw shape keeps it). */
+function timestampsInLayout(b: Buffer, scanner: json.JsonLineScanner): boolean {
+	for (let k = 1; k < rawKeys.length; k++) {
+		const kind = scanner.kinds[k];
+		if (kind === json.escapedString) return false;
+		if (kind !== json.plainString) continue;
+		const start = scanner.starts[k]!;
+		const end = scanner.ends[k]!;
+		if (start !== end && (end - start !== 26 || !isExportLayoutAt(b, start))) return false;
+	}
+	return true;
+}
+
+/**
+rawEvent's array repair, on bytes: the line as it is, except each outermost array that holds an object or array,
+which becomes a JSON string of that array's JSON text (parsed and encoded, as rawEvent does).
+*/
+function writeRepaired(b: Buffer, start: number, end: number, scanner: json.JsonLineScanner, out: LineBuffer): void {
+	let at = start;
+	for (let s = 0; s < scanner.sites; s++) {
+		const from = scanner.repairs[s * 2]!;
+		const to = scanner.repairs[s * 2 + 1]!;
+		out.writeRange(b, at, from);
+		out.writeText(JSON.stringify(JSON.stringify(JSON.parse(b.toString('utf8', from, to)))));
+		at = to;
+	}
+	out.writeRange(b, at, end);
+	out.writeByte(10);
 }
 
 /** True when the raw shape would change the event: a timestamp not in the export layout, or an object in an array. */

@@ -101,13 +101,20 @@ Writes a UUID (`8-4-4-4-12` hex digits, either case) as four words at `out[at..a
 one. Case is folded: the same UUID in upper and lower case is the same id.
 */
 export function uuidWords(id: string, out: Uint32Array, at: number): boolean {
-	if (id.length !== 36 || id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45) return false;
+	// Written as UTF-8 into a scratch buffer: anything but 36 ASCII characters cannot be a UUID.
+	return id.length === 36 && scratch.write(id, 'utf8') === 36 && uuidWordsAt(scratch, 0, 36, out, at);
+}
+const scratch = Buffer.alloc(36 * 3); // room for any 36 characters, so write() returns their full UTF-8 length
+
+/** The same for the text of a string at `b[start, end)` (no escapes): the scanned path, with no string made. */
+export function uuidWordsAt(b: Uint8Array, start: number, end: number, out: Uint32Array, at: number): boolean {
+	if (end - start !== 36 || b[start + 8] !== 45 || b[start + 13] !== 45 || b[start + 18] !== 45 || b[start + 23] !== 45) return false;
 	let word = 0;
 	let digits = 0;
 	let index = at;
 	for (let i = 0; i < 36; i++) {
 		if (i === 8 || i === 13 || i === 18 || i === 23) continue;
-		const code = id.charCodeAt(i);
+		const code = b[start + i]!;
 		const v = code < 128 ? hexValue[code]! : -1;
 		if (v < 0) return false;
 		word = (word << 4) | v;

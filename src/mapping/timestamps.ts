@@ -54,6 +54,23 @@ export function isExportLayout(value: string): boolean {
 	return two(value, 11) <= 23 && two(value, 14) <= 59 && two(value, 17) <= 59;
 }
 
+/** isExportLayout for the 26 bytes at `b[at]` (a string's text, with no escapes). */
+export function isExportLayoutAt(b: Uint8Array, at: number): boolean {
+	if (b[at + 4] !== 45 || b[at + 7] !== 45 || b[at + 10] !== 32 || b[at + 13] !== 58 || b[at + 16] !== 58 || b[at + 19] !== 46) return false;
+	for (const p of digitPositions) {
+		const d = b[at + p]! - 48;
+		if (d < 0 || d > 9) return false;
+	}
+	const two = (p: number) => (b[at + p]! - 48) * 10 + b[at + p + 1]! - 48;
+	const year = two(0) * 100 + two(2);
+	const month = two(5);
+	const day = two(8);
+	if (month < 1 || month > 12 || day < 1) return false;
+	const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+	if (day > daysInMonth[month - 1]! + (leap ? 1 : 0)) return false;
+	return two(11) <= 23 && two(14) <= 59 && two(17) <= 59;
+}
+
 /** `2023-01-01 19:02:52.749` → `2023-01-01T19:02:52.749000Z`. */
 export function toRfc3339(value: string): string | undefined {
 	if (isExportLayout(value)) return `${value.slice(0, 10)}T${value.slice(11)}Z`;

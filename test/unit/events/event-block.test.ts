@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createBlockProcessor, type BlockResult } from '../../../src/events/event-block.js';
 import { compileMapper, MappingStats } from '../../../src/mapping/compile.js';
 import { eventFieldTable } from '../../../src/mapping/events-table.js';
+import { rawEvent } from '../../../src/mapping/raw-event.js';
 import { prng, syntheticEvent } from '../../../scripts/synthetic-export.js';
 
 const rows = [...eventFieldTable];
@@ -63,5 +64,20 @@ describe('a block of export lines, raw', () => {
 		const result = raw(block(lines.join('\n')));
 		expect(text(result)).toBe('{"n":1.0}\n{"event_time":"2026-10-01 05:07:09.000000","list":"[{\\"a\\":1}]"}\n{"n":2.50}\n{"n":3}\n');
 		expect(result.events).toBe(4);
+	});
+
+	it('repairs arrays holding objects on the bytes, giving what rawEvent gives (differential, real-shaped and odd events)', () => {
+		const odd = [
+			{ a: [[1], { b: [{}] }], c: { d: [1, 2], e: [{ f: 1 }] }, uuid: 'x' },
+			{ list: [{ 'k"ey': 'v\u00e9', n: 1.5 }], t: 'ünïcödé', empty: [], nested: { deep: [[null]] } },
+		];
+		const all = [...events, ...odd];
+		const input = `${all.map((event) => JSON.stringify(event)).join('\n')}\r\n`;
+		const result = raw(block(input));
+		const lines = text(result).trimEnd().split('\n');
+		expect(lines).toHaveLength(all.length);
+		lines.forEach((line, i) => expect(JSON.parse(line)).toEqual(JSON.parse(JSON.stringify(rawEvent(structuredClone(all[i]!), new MappingStats())))));
+		// Only the repaired arrays change: the rest of each line keeps its bytes.
+		expect(lines[all.length - 1]).toContain('"t":"ünïcödé","empty":[],"nested":{"deep":"[[null]]"}');
 	});
 });

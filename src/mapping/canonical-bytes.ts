@@ -1,0 +1,82 @@
+import type { LineBuffer } from '../pipeline/line-buffer.js';
+
+/**
+Writes the JSON array or object at `b[start, end)` (validated by the scanner) the way `JSON.stringify(JSON.stringify(
+JSON.parse(text)))` would, that is as a JSON string holding its canonical JSON text, when its bytes already are that
+text: compact, no escapes in strings, numbers as plain integers, no integer-like, `__proto__` or repeated keys (an
+object would reorder or drop those). That is the common case for the `data` object and for arrays in property maps,
+and it saves parsing and encoding them twice. False (nothing written) otherwise; the caller then parses.
+*/
+export function writeCanonicalAsString(b: Buffer, start: number, end: number, out: LineBuffer): boolean {
+	keyCount = 0;
+	if (canonicalEnd(b, start) !== end) return false;
+	out.writeQuoted(b, start, end);
+	return true;
+}
+
+const maxKeys = 256;
+/** Hashes of the keys of the objects being walked, innermost last (siblings only are compared). */
+const keyHashes = new Int32Array(maxKeys);
+let keyCount = 0;
+
+/** The index after the canonical value at `b[i]`, or -1 if it is not canonical. */
+function canonicalEnd(b: Buffer, i: number): number {
+	const c = b[i];
+	if (c === 34) {
+		for (let d = b[++i]; d !== 34; d = b[++i]) if (d === 92) return -1;
+		return i + 1;
+	}
+	if (c === 123) return objectEnd(b, i + 1);
+	if (c === 91) {
+		if (b[++i] === 93) return i + 1;
+		for (;;) {
+			i = canonicalEnd(b, i);
+			if (i < 0) return -1;
+			if (b[i] === 93) return i + 1;
+			if (b[i++] !== 44) return -1;
+		}
+	}
+	if (c === 116 || c === 110) return i + 4;
+	if (c === 102) return i + 5;
+	let end = i;
+	for (let d = b[end]!; (d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46 || d === 101 || d === 69; d = b[++end]!);
+	return isPlainInteger(b, i, end) ? end : -1;
+}
+
+function objectEnd(b: Buffer, i: number): number {
+	if (b[i] === 125) return i + 1;
+	const siblings = keyCount;
+	for (;;) {
+		if (b[i] !== 34) return -1;
+		let hash = 0x811c9dc5;
+		let digits = true;
+		const keyStart = ++i;
+		for (let d = b[i]!; d !== 34; d = b[++i]!) {
+			if (d === 92) return -1;
+			if (d < 48 || d > 57) digits = false;
+			hash = Math.imul(hash ^ d, 16777619);
+		}
+		if ((digits && i > keyStart) || (i - keyStart === 9 && b.toString('latin1', keyStart, i) === '__proto__')) return -1;
+		for (let k = siblings; k < keyCount; k++) if (keyHashes[k] === hash) return -1;
+		if (keyCount === maxKeys) return -1;
+		keyHashes[keyCount++] = hash;
+		if (b[++i] !== 58) return -1;
+		i = canonicalEnd(b, i + 1);
+		if (i < 0) return -1;
+		if (b[i] === 125) {
+			keyCount = siblings;
+			return i + 1;
+		}
+		if (b[i++] !== 44) return -1;
+	}
+}
+
+/** Integer text as JSON.stringify writes a safe integer: no sign on zero, no leading zeros, at most 15 digits. */
+export function isPlainInteger(b: Buffer, start: number, end: number): boolean {
+	let i = b[start] === 45 ? start + 1 : start;
+	const digits = end - i;
+	if (digits < 1 || digits > 15) return false;
+	if (b[i] === 48) return digits === 1 && i === start;
+	for (; i < end; i++) if (!(b[i]! >= 48 && b[i]! <= 57)) return false;
+	return true;
+}

@@ -1,0 +1,141 @@
+import type { LineBuffer } from '../pipeline/line-buffer.js';
+import { isPlainInteger, writeCanonicalAsString } from './canonical-bytes.js';
+
+/**
+flattenProperties (values.ts) on bytes: writes the property map that starts with `{` at `b[start]` (already
+validated by the scanner) as flattened JSON, `{"a.b":"1",...}`, straight from the input. Returns the number of
+properties written, 0 when there are none (the field is then left out), or -1 when the bytes alone cannot give
+exactly what the parsed path gives, and the caller should parse the map instead. That is the case for a key with
+escapes, an integer-like key (a JavaScript object puts those first), `__proto__`, or two properties with one path:
+a key given twice in one object (JSON.parse keeps the last), or a dotted key meeting a nested one
+(`{"a.b":1,"a":{"b":2}}`). Paths are compared by a hash of their bytes, a dot hashed like the separator, so a
+collision can only cause a needless fallback. All rare in real exports.
+*/
+export function flattenBytes(b: Buffer, start: number, end: number, out: LineBuffer): number {
+	flat.count = 0;
+	flat.paths = 0;
+	flat.ancestors.length = 0;
+	out.writeByte(123);
+	const next = flattenObject(b, start, offsetBasis, out);
+	if (next < 0 || next > end) return -1;
+	out.writeByte(125);
+	return flat.count;
+}
+
+const offsetBasis = 0x811c9dc5;
+const fnvPrime = 16777619;
+const maxPaths = 512;
+
+/** The walk's state: properties written, path hashes seen (to catch a key given twice), the keys above. */
+const flat = { count: 0, paths: 0, hashes: new Int32Array(maxPaths), ancestors: [] as number[] };
+
+function skipSpace(b: Buffer, i: number): number {
+	let c = b[i];
+	while (c === 32 || c === 9 || c === 13) c = b[++i];
+	return i;
+}
+
+/** Walks the object at `b[i]`; returns the index after its `}`, or -1 to fall back. */
+function flattenObject(b: Buffer, i: number, parentHash: number, out: LineBuffer): number {
+	i = skipSpace(b, i + 1);
+	if (b[i] === 125) return i + 1;
+	for (;;) {
+		const keyStart = i + 1;
+		let k = keyStart;
+		let digits = true;
+		let hash = parentHash;
+		for (let c = b[k]!; c !== 34; c = b[++k]!) {
+			if (c === 92) return -1;
+			if (c < 48 || c > 57) digits = false;
+			hash = Math.imul(hash ^ c, fnvPrime);
+		}
+		const keyEnd = k;
+		if ((digits && keyEnd > keyStart) || isProto(b, keyStart, keyEnd)) return -1;
+		hash = Math.imul(hash ^ 46, fnvPrime);
+		if (!remember(hash)) return -1;
+		i = skipSpace(b, skipSpace(b, keyEnd + 1) + 1); // past the colon
+		const c = b[i];
+		if (c === 123) {
+			flat.ancestors.push(keyStart, keyEnd);
+			i = flattenObject(b, i, hash, out);
+			flat.ancestors.length -= 2;
+			if (i < 0) return -1;
+		} else if (c === 110) {
+			i += 4; // null: left out
+		} else {
+			if (flat.count++ > 0) out.writeByte(44);
+			out.writeByte(34);
+			const ancestors = flat.ancestors;
+			for (let a = 0; a < ancestors.length; a += 2) {
+				out.writeRange(b, ancestors[a]!, ancestors[a + 1]!);
+				out.writeByte(46);
+			}
+			out.writeRange(b, keyStart, keyEnd);
+			out.writeByte(34);
+			out.writeByte(58);
+			i = writeLeaf(b, i, c!, out);
+		}
+		i = skipSpace(b, i);
+		if (b[i] !== 44) return i + 1; // the closing brace
+		i = skipSpace(b, i + 1);
+	}
+}
+
+/** Writes the scalar or array at `b[i]` as the JSON string flattenProperties makes of it; returns the index after it. */
+function writeLeaf(b: Buffer, i: number, c: number, out: LineBuffer): number {
+	if (c === 34) {
+		let j = i + 1;
+		let escaped = false;
+		for (let d = b[j]; d !== 34; d = b[++j]) if (d === 92) (escaped = true), j++;
+		// A string with no escapes is written as it came; one with escapes, decoded and encoded again.
+		if (escaped) out.writeText(JSON.stringify(JSON.parse(b.toString('utf8', i, j + 1))));
+		else out.writeRange(b, i, j + 1);
+		return j + 1;
+	}
+	if (c === 116 || c === 102) {
+		const end = i + (c === 116 ? 4 : 5);
+		out.writeByte(34);
+		out.writeRange(b, i, end);
+		out.writeByte(34);
+		return end;
+	}
+	if (c === 91) {
+		const end = containerEnd(b, i);
+		if (writeCanonicalAsString(b, i, end, out)) return end;
+		out.writeText(JSON.stringify(JSON.stringify(JSON.parse(b.toString('utf8', i, end)))));
+		return end;
+	}
+	let end = i;
+	for (let d = b[end]!; (d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46 || d === 101 || d === 69; d = b[++end]!);
+	out.writeByte(34);
+	if (isPlainInteger(b, i, end)) out.writeRange(b, i, end);
+	else out.writeText(JSON.stringify(JSON.parse(b.toString('latin1', i, end))));
+	out.writeByte(34);
+	return end;
+}
+
+/** The index after the array or object that opens at `b[i]`. */
+function containerEnd(b: Buffer, i: number): number {
+	let depth = 0;
+	for (;;) {
+		const c = b[i++];
+		if (c === 34) {
+			for (let d = b[i]; d !== 34; d = b[++i]) if (d === 92) i++;
+			i++;
+		} else if (c === 91 || c === 123) depth++;
+		else if ((c === 93 || c === 125) && --depth === 0) return i;
+	}
+}
+
+function remember(hash: number): boolean {
+	const { hashes } = flat;
+	for (let p = 0; p < flat.paths; p++) if (hashes[p] === hash) return false;
+	if (flat.paths === maxPaths) return false;
+	hashes[flat.paths++] = hash;
+	return true;
+}
+
+const proto = Buffer.from('__proto__');
+function isProto(b: Buffer, start: number, end: number): boolean {
+	return end - start === 9 && b[start] === 95 && proto.compare(b, start, end) === 0;
+}
