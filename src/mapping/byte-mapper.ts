@@ -1,7 +1,7 @@
 import type { LineBuffer } from '../pipeline/line-buffer.js';
 import type { MappingStats } from './compile.js';
 import type { FieldRow } from './field-table.js';
-import { isPlainInteger, writeCanonicalAsString } from './canonical-bytes.js';
+import { isPlainInteger, isPlainNumber, writeCanonicalAsString } from './canonical-bytes.js';
 import { flattenBytes } from './flatten-bytes.js';
 import * as json from './json-scan.js';
 import { isExportLayoutAt } from './timestamps.js';
@@ -107,7 +107,7 @@ function copyString(b: Buffer, start: number, end: number, out: LineBuffer): voi
 const writers: Partial<Record<TransformName, Writer>> = {
 	string: (b, kind, start, end, out) => {
 		if (kind === json.plainString) return copyString(b, start, end, out);
-		if (kind === json.number && isPlainInteger(b, start, end)) {
+		if (kind === json.number && isPlainNumber(b, start, end)) {
 			out.writeByte(34);
 			out.writeRange(b, start, end);
 			out.writeByte(34);
@@ -124,6 +124,10 @@ const writers: Partial<Record<TransformName, Writer>> = {
 	integer: (b, kind, start, end, out) => {
 		if (kind === json.number && isPlainInteger(b, start, end)) return out.writeRange(b, start, end);
 		return asParsed.integer(b, kind, start, end, out);
+	},
+	number: (b, kind, start, end, out) => {
+		if (kind === json.number && isPlainNumber(b, start, end)) return out.writeRange(b, start, end);
+		return asParsed.number(b, kind, start, end, out);
 	},
 	boolean: (b, kind, start, end, out) => {
 		if (kind === json.trueValue || kind === json.falseValue) return out.writeRange(b, start, end);

@@ -3,7 +3,7 @@ import type { LineBuffer } from '../pipeline/line-buffer.js';
 /**
 Writes the JSON array or object at `b[start, end)` (validated by the scanner) the way `JSON.stringify(JSON.stringify(
 JSON.parse(text)))` would, that is as a JSON string holding its canonical JSON text, when its bytes already are that
-text: compact, no escapes in strings, numbers as plain integers, no integer-like, `__proto__` or repeated keys (an
+text: compact, no escapes in strings, numbers as JavaScript writes them (isPlainNumber), no integer-like, `__proto__` or repeated keys (an
 object would reorder or drop those). That is the common case for the `data` object and for arrays in property maps,
 and it saves parsing and encoding them twice. False (nothing written) otherwise; the caller then parses.
 */
@@ -40,7 +40,7 @@ function canonicalEnd(b: Buffer, i: number): number {
 	if (c === 102) return i + 5;
 	let end = i;
 	for (let d = b[end]!; (d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46 || d === 101 || d === 69; d = b[++end]!);
-	return isPlainInteger(b, i, end) ? end : -1;
+	return isPlainNumber(b, i, end) ? end : -1;
 }
 
 function objectEnd(b: Buffer, i: number): number {
@@ -79,4 +79,27 @@ export function isPlainInteger(b: Buffer, start: number, end: number): boolean {
 	if (b[i] === 48) return digits === 1 && i === start;
 	for (; i < end; i++) if (!(b[i]! >= 48 && b[i]! <= 57)) return false;
 	return true;
+}
+
+/**
+Number text as JSON.stringify writes the number it parses to: a plain integer (see above), or a decimal whose
+fraction ends in a non-zero digit, with at most 15 significant digits (any such decimal is the shortest text of
+its double, so it round-trips unchanged), no exponent, and not below 10^-6 (JavaScript writes those with one).
+*/
+export function isPlainNumber(b: Buffer, start: number, end: number): boolean {
+	let i = b[start] === 45 ? start + 1 : start;
+	const intStart = i;
+	while (i < end && b[i]! >= 48 && b[i]! <= 57) i++;
+	const intDigits = i - intStart;
+	if (intDigits === 0 || (intDigits > 1 && b[intStart] === 48)) return false;
+	if (i === end) return isPlainInteger(b, start, end);
+	if (b[i] !== 46) return false;
+	const fractionStart = ++i;
+	while (i < end && b[i]! >= 48 && b[i]! <= 57) i++;
+	if (i !== end || i === fractionStart || b[end - 1] === 48) return false;
+	const zeroInteger = intDigits === 1 && b[intStart] === 48;
+	let leadingZeros = 0;
+	if (zeroInteger) while (b[fractionStart + leadingZeros] === 48) leadingZeros++;
+	const significant = (zeroInteger ? 0 : intDigits) + (end - fractionStart) - leadingZeros;
+	return significant <= 15 && leadingZeros < 6;
 }

@@ -1,5 +1,5 @@
 import type { LineBuffer } from '../pipeline/line-buffer.js';
-import { isPlainInteger, writeCanonicalAsString } from './canonical-bytes.js';
+import { isPlainNumber, writeCanonicalAsString } from './canonical-bytes.js';
 
 /**
 flattenProperties (values.ts) on bytes: writes the property map that starts with `{` at `b[start]` (already
@@ -108,7 +108,7 @@ function writeLeaf(b: Buffer, i: number, c: number, out: LineBuffer): number {
 	let end = i;
 	for (let d = b[end]!; (d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46 || d === 101 || d === 69; d = b[++end]!);
 	out.writeByte(34);
-	if (isPlainInteger(b, i, end)) out.writeRange(b, i, end);
+	if (isPlainNumber(b, i, end)) out.writeRange(b, i, end);
 	else out.writeText(JSON.stringify(JSON.parse(b.toString('latin1', i, end))));
 	out.writeByte(34);
 	return end;

@@ -56,6 +56,8 @@ describe('the byte mapper', () => {
 			'{"data":"str","amplitude_id":[{"a":1},{"a":1}],"event_properties":{"o":{"p":{"q":[1,{"r":"s"}]}}}}',
 			'{"data":{"k":"v","l":{"m":1,"n":2},"o":{"m":1}},"user_id":{"a":{"b":{"c":1}},"d":{"b":2}}}',
 			'{"event_type":"view","event_type":"buy","user_id":"u1"}',
+			...['0.5', '-0.5', '-0.0', '0.000001', '0.0000001', '1.50', '123456789012345.6', '12345678901234.5', '9007199254740993', '1e2', '1E-7', '0.1000', '100.25', '-0', '5.0e0']
+				.map((n) => `{"location_lat":${n},"session_id":${n},"app":${n},"event_properties":{"n":${n},"o":{"p":[${n}]}}}`),
 		].map((text) => Buffer.from(text));
 		expect(expectSameAsLineMapper(odd)).toBe(odd.length);
 	});
