@@ -42,7 +42,7 @@ const eventsSchema = z.strictObject({
 	dedupeWindow: integer(0, 10_000_000).default(500_000),
 	/** --keep-updated runs hourly at this minute past the hour (the system's local time, as cron reads it). */
 	minuteOfHour: integer(0, 59).default(15),
-	/** Threads that decode, parse and map (0 = on the main thread); default one per core up to 4, none on one core. */
+	/** Threads that scan and map (0 = on the main thread); default one per core up to 4, none on one core. */
 	workers: integer(0, 32).optional(),
 });
 

@@ -3,7 +3,7 @@ import { serveWorker } from '../pipeline/worker-pool.js';
 import { createBlockProcessor, type BlockOptions, type BlockResult } from './event-block.js';
 
 /**
-A mapping worker: decodes, parses and maps the blocks it is sent (see event-block.ts). A block arrives in a buffer
+A mapping worker: scans and maps the blocks it is sent (see event-block.ts). A block arrives in a buffer
 of its own and its output goes back in the same buffer (or a new one), handed over without a copy.
 */
 const mapBlock = createBlockProcessor(workerData as BlockOptions);

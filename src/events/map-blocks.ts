@@ -30,21 +30,23 @@ export function defaultWorkers(): number {
 }
 
 /**
-The mapping stage of `events`: blocks of export lines go to worker threads (decode, parse, map, encode: the CPU
+The mapping stage of `events`: blocks of export lines go to worker threads (scan, map, encode: the CPU
 work), up to two per worker in flight, and come back in the export's order. Here, on the main thread, only what
 needs the whole run's view happens: duplicates dropped by uuid, bad lines failed or counted, stats summed. Output
 is bytes, ready for the sink. Memory stays flat: a few blocks of about 1 MB in flight, whatever the export's size.
 */
 export function mapBlocks<M>(o: MapBlocksOptions) {
 	const options: BlockOptions = { shape: o.shape, rows: o.rows };
+	let inline: ((input: Uint8Array) => BlockResult) | undefined;
 	const pool = new WorkerPool<Uint8Array, BlockResult>({
 		script: new URL('./event-worker.js', import.meta.url),
 		workerData: options,
 		size: o.workers ?? defaultWorkers(),
-		inline: createBlockProcessor(options),
-		// A small young generation: a block's garbage dies young either way, and the default (tens of MB a worker)
-		// cost about 20 MB of RSS for no measurable speed (bench: 6 MB vs default, same events/s).
-		resourceLimits: { maxYoungGenerationSizeMb: 6 },
+		// Made on first use: with workers it never is, and its output buffer would only add to the main thread's RSS.
+		inline: (input) => (inline ??= createBlockProcessor(options))(input),
+		// A small young generation: the byte path makes little garbage, and the default (tens of MB a worker) cost
+		// about 20 MB of RSS for no measurable speed (bench: 2 MB, 6 MB and the default give the same events/s).
+		resourceLimits: { maxYoungGenerationSizeMb: 2 },
 	});
 	const maxInFlight = Math.max(2, pool.threads * 2 + 1);
 	// Block buffers (from lineBlocks via `take`) own their memory: they are handed to a worker and come back with output.
