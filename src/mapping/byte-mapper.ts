@@ -10,9 +10,10 @@ import { absent, invalid, transforms, type TransformName } from './values.js';
 /**
 The mapped shape straight from bytes to bytes: the line is scanned (not parsed), and each table row's value is
 written from the input's own bytes when that gives exactly what the ordinary path gives (a string with no escapes
-is its own JSON text; an export-layout timestamp needs two bytes changed; a property map is walked in place).
-Anything less common (an escaped string, a fractional number, an array, the `data` object) is parsed on its own,
-a few bytes, and converted by the table's transform as usual. The output is byte for byte the line mapper's
+is its own JSON text; an export-layout timestamp needs two bytes changed; a property map is walked in place; the
+`data` object is already its own canonical JSON). Anything less common (an escaped string, a long fraction, an
+array or object that is not canonical) is parsed on its own, a few bytes, and converted by the table's transform
+as usual. The output is byte for byte the line mapper's
 (compileLineMapper), which the tests hold it to; a line the scanner is unsure of is left to the caller's
 ordinary path.
 */
@@ -45,8 +46,7 @@ export function compileByteMapper(rows: readonly FieldRow[]): ByteMapper | undef
 		field: row.field,
 		// `"field":`, ready to copy.
 		prefix: Buffer.from(`${JSON.stringify(row.field)}:`),
-		write: writers[row.transform] ?? parsedWriter(row.transform),
-		fallback: parsedWriter(row.transform),
+		write: writers[row.transform] ?? asParsed[row.transform],
 	}));
 	return {
 		scanner,
