@@ -68,12 +68,13 @@ describe('cohorts import', () => {
 	});
 
 	it('parses RFC 4180 edge cases: quotes, commas, newlines, repeated columns, and a gzip body', async () => {
-		const body = '"amplitude_id","user_id","note","amplitude_id","city"\n"7","a ""quoted"" id","one, two\nthree","7","Köln"\n';
+		const body = '"amplitude_id","user_id","note","amplitude_id","city","__proto__","we""ird"\n"7","a ""quoted"" id","one, two\nthree","7","Köln","p","w"\n';
 		server.use(...cohortsApi([buyers([], { csv: gzipSync(body), fileHeaders: { 'content-type': 'application/octet-stream' } })], { log }));
 		const result = await cohorts(['--raw']);
 		expect(result.code).toBe(0);
 		expect(lines(result.stdout)).toEqual([
-			{ amplitude_id: '7', user_id: 'a "quoted" id', note: 'one, two\nthree', amplitude_id__2: '7', city: 'Köln', cohort_id: 'c1buy', cohort_name: 'Buyers', last_computed: 1679440233, cohort_membership: true },
+			// Column names are data: `__proto__` is an ordinary field (JSON.parse makes it an own property too).
+			JSON.parse('{"amplitude_id":"7","user_id":"a \\"quoted\\" id","note":"one, two\\nthree","amplitude_id__2":"7","city":"Köln","__proto__":"p","we\\"ird":"w","cohort_id":"c1buy","cohort_name":"Buyers","last_computed":1679440233,"cohort_membership":true}'),
 		]);
 		expect(result.stderr).toContain('repeated column name(s) amplitude_id');
 	});
