@@ -50,8 +50,8 @@ repaired; the two paths give the same bytes.
 export function createBlockProcessor(options: BlockOptions): (input: Uint8Array) => BlockResult {
 	const mapLine = options.shape === 'mapped' ? compileLineMapper(options.rows) : undefined;
 	const byteMapper = mapLine ? compileByteMapper(options.rows) : undefined;
-	const scanner = byteMapper?.scanner ?? new json.JsonLineScanner(rawKeys);
-	const uuidKey = byteMapper?.uuidKey ?? 0;
+	// The raw shape's scanner records the uuid (key 0) and the timestamps it checks.
+	const rawScanner = mapLine ? undefined : new json.JsonLineScanner(rawKeys);
 	// One output buffer for every block: large buffers allocated and freed per block are what makes RSS grow.
 	const out = new LineBuffer(2 << 20);
 	return (input) => {
@@ -84,20 +84,20 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 				continue;
 			}
 			if (byteMapper?.map(buf, start, end, out, stats)) {
-				idList.addScanned(buf, scanner, uuidKey);
+				idList.addScanned(buf, byteMapper.scanner, byteMapper.uuidKey);
 				start = next;
 				continue;
 			}
-			if (!mapLine && scanner.scan(buf, start, end) && timestampsInLayout(buf, scanner) && scanner.sites >= 0) {
-				idList.addScanned(buf, scanner, uuidKey);
-				if (!scanner.objectInArray && lineEnd === end && end < buf.length) {
+			if (rawScanner?.scan(buf, start, end) && timestampsInLayout(buf, rawScanner) && rawScanner.sites >= 0) {
+				idList.addScanned(buf, rawScanner, 0);
+				if (!rawScanner.objectInArray && lineEnd === end && end < buf.length) {
 					// Unchanged and newline-terminated: extend the run of input bytes passed through.
 					if (runStart === -1) runStart = start;
 					runEnd = next;
 				} else {
 					untouched = false;
 					flushRun();
-					writeRepaired(buf, start, lineEnd, scanner, out);
+					writeRepaired(buf, start, lineEnd, rawScanner, out);
 				}
 				start = next;
 				continue;

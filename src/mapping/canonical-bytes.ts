@@ -38,8 +38,7 @@ function canonicalEnd(b: Buffer, i: number): number {
 	}
 	if (c === 116 || c === 110) return i + 4;
 	if (c === 102) return i + 5;
-	let end = i;
-	for (let d = b[end]!; (d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46 || d === 101 || d === 69; d = b[++end]!);
+	const end = numberTextEnd(b, i);
 	return isPlainNumber(b, i, end) ? end : -1;
 }
 
@@ -48,15 +47,9 @@ function objectEnd(b: Buffer, i: number): number {
 	const siblings = keyCount;
 	for (;;) {
 		if (b[i] !== 34) return -1;
-		let hash = 0x811c9dc5;
-		let digits = true;
-		const keyStart = ++i;
-		for (let d = b[i]!; d !== 34; d = b[++i]!) {
-			if (d === 92) return -1;
-			if (d < 48 || d > 57) digits = false;
-			hash = Math.imul(hash ^ d, 16777619);
-		}
-		if ((digits && i > keyStart) || (i - keyStart === 9 && b.toString('latin1', keyStart, i) === '__proto__')) return -1;
+		i = plainKeyEnd(b, i + 1, fnvOffset);
+		if (i < 0) return -1;
+		const hash = plainKey.hash;
 		for (let k = siblings; k < keyCount; k++) if (keyHashes[k] === hash) return -1;
 		if (keyCount === maxKeys) return -1;
 		keyHashes[keyCount++] = hash;
@@ -69,6 +62,37 @@ function objectEnd(b: Buffer, i: number): number {
 		}
 		if (b[i++] !== 44) return -1;
 	}
+}
+
+export const fnvOffset = 0x811c9dc5;
+export const fnvPrime = 16777619;
+
+/** The hash of the key plainKeyEnd last read (FNV-1a of its bytes, continuing from the seed it was given). */
+export const plainKey = { hash: 0 };
+
+/**
+The index of the closing quote of the (validated) key whose text starts at `b[start]`, hashing its bytes into
+plainKey.hash; or -1 when an object built from the bytes would not keep it as written: a key with escapes, an
+integer-like key (objects put those first) or `__proto__`.
+*/
+export function plainKeyEnd(b: Buffer, start: number, seed: number): number {
+	let i = start;
+	let digits = true;
+	let hash = seed;
+	for (let c = b[i]!; c !== 34; c = b[++i]!) {
+		if (c === 92) return -1;
+		if (c < 48 || c > 57) digits = false;
+		hash = Math.imul(hash ^ c, fnvPrime);
+	}
+	if ((digits && i > start) || (i - start === 9 && b.toString('latin1', start, i) === '__proto__')) return -1;
+	plainKey.hash = hash;
+	return i;
+}
+
+/** The index after the (validated) number text at `b[i]`. */
+export function numberTextEnd(b: Buffer, i: number): number {
+	for (let d = b[i]!; (d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46 || d === 101 || d === 69; d = b[++i]!);
+	return i;
 }
 
 /** Integer text as JSON.stringify writes a safe integer: no sign on zero, no leading zeros, at most 15 digits. */

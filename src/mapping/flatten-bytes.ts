@@ -1,5 +1,6 @@
 import type { LineBuffer } from '../pipeline/line-buffer.js';
-import { isPlainNumber, writeCanonicalAsString } from './canonical-bytes.js';
+import { fnvOffset, fnvPrime, isPlainNumber, numberTextEnd, plainKey, plainKeyEnd, writeCanonicalAsString } from './canonical-bytes.js';
+import { skipSpace } from './json-scan.js';
 
 /**
 flattenProperties (values.ts) on bytes: writes the property map that starts with `{` at `b[start]` (already
@@ -16,24 +17,16 @@ export function flattenBytes(b: Buffer, start: number, end: number, out: LineBuf
 	flat.paths = 0;
 	flat.ancestors.length = 0;
 	out.writeByte(123);
-	const next = flattenObject(b, start, offsetBasis, out);
+	const next = flattenObject(b, start, fnvOffset, out);
 	if (next < 0 || next > end) return -1;
 	out.writeByte(125);
 	return flat.count;
 }
 
-const offsetBasis = 0x811c9dc5;
-const fnvPrime = 16777619;
 const maxPaths = 512;
 
 /** The walk's state: properties written, path hashes seen (to catch a key given twice), the keys above. */
 const flat = { count: 0, paths: 0, hashes: new Int32Array(maxPaths), ancestors: [] as number[] };
-
-function skipSpace(b: Buffer, i: number): number {
-	let c = b[i];
-	while (c === 32 || c === 9 || c === 13) c = b[++i];
-	return i;
-}
 
 /** Walks the object at `b[i]`; returns the index after its `}`, or -1 to fall back. */
 function flattenObject(b: Buffer, i: number, parentHash: number, out: LineBuffer): number {
@@ -41,17 +34,9 @@ function flattenObject(b: Buffer, i: number, parentHash: number, out: LineBuffer
 	if (b[i] === 125) return i + 1;
 	for (;;) {
 		const keyStart = i + 1;
-		let k = keyStart;
-		let digits = true;
-		let hash = parentHash;
-		for (let c = b[k]!; c !== 34; c = b[++k]!) {
-			if (c === 92) return -1;
-			if (c < 48 || c > 57) digits = false;
-			hash = Math.imul(hash ^ c, fnvPrime);
-		}
-		const keyEnd = k;
-		if ((digits && keyEnd > keyStart) || isProto(b, keyStart, keyEnd)) return -1;
-		hash = Math.imul(hash ^ 46, fnvPrime);
+		const keyEnd = plainKeyEnd(b, keyStart, parentHash);
+		if (keyEnd < 0) return -1;
+		const hash = Math.imul(plainKey.hash ^ 46, fnvPrime);
 		if (!remember(hash)) return -1;
 		i = skipSpace(b, skipSpace(b, keyEnd + 1) + 1); // past the colon
 		const c = b[i];
@@ -105,8 +90,7 @@ function writeLeaf(b: Buffer, i: number, c: number, out: LineBuffer): number {
 		out.writeText(JSON.stringify(JSON.stringify(JSON.parse(b.toString('utf8', i, end)))));
 		return end;
 	}
-	let end = i;
-	for (let d = b[end]!; (d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46 || d === 101 || d === 69; d = b[++end]!);
+	const end = numberTextEnd(b, i);
 	out.writeByte(34);
 	if (isPlainNumber(b, i, end)) out.writeRange(b, i, end);
 	else out.writeText(JSON.stringify(JSON.parse(b.toString('latin1', i, end))));
@@ -133,9 +117,4 @@ function remember(hash: number): boolean {
 	if (flat.paths === maxPaths) return false;
 	hashes[flat.paths++] = hash;
 	return true;
-}
-
-const proto = Buffer.from('__proto__');
-function isProto(b: Buffer, start: number, end: number): boolean {
-	return end - start === 9 && b[start] === 95 && proto.compare(b, start, end) === 0;
 }

@@ -206,7 +206,8 @@ export class JsonLineScanner {
 	}
 }
 
-function skipSpace(b: Uint8Array, i: number): number {
+/** The index of the first byte at or after `i` that is not JSON whitespace (the newline excepted). */
+export function skipSpace(b: Uint8Array, i: number): number {
 	while (space[b[i]!] === 1) i++;
 	return i;
 }

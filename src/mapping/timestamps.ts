@@ -17,44 +17,32 @@ export interface TimestampParts {
 export function parseAmplitudeTimestamp(value: string): TimestampParts | undefined {
 	const m = pattern.exec(value);
 	if (!m) return undefined;
-	const year = Number(m[1]);
-	const month = Number(m[2]);
-	const day = Number(m[3]);
-	if (month < 1 || month > 12 || day < 1) return undefined;
-	const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
-	if (day > daysInMonth[month - 1]! + (leap ? 1 : 0)) return undefined;
-	if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return undefined;
+	if (!isRealInstant(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))) return undefined;
 	const fraction = m[7] ?? '';
 	const micros = fraction.length >= 6 ? fraction.slice(0, 6) : fraction.padEnd(6, '0');
 	return { date: `${m[1]}-${m[2]}-${m[3]}`, time: `${m[4]}:${m[5]}:${m[6]}`, micros };
 }
 
-const digit = (value: string, at: number) => value.charCodeAt(at) - 48;
-const two = (value: string, at: number) => digit(value, at) * 10 + digit(value, at + 1);
+/** A calendar date (leap years included) and a time of day with no leap second. */
+function isRealInstant(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+	if (month < 1 || month > 12 || day < 1) return false;
+	const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+	return day <= daysInMonth[month - 1]! + (leap ? 1 : 0) && hour <= 23 && minute <= 59 && second <= 59;
+}
+
 const digitPositions = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25];
 
 /**
 True when `value` is exactly the export's own layout, `YYYY-MM-DD HH:MM:SS.ffffff`, and a real instant. Nearly every
-timestamp is; checking it by character codes, with no regex and no allocation, makes the common case cheap.
+timestamp is; checking it by character codes, with no regex, makes the common case cheap.
 */
 export function isExportLayout(value: string): boolean {
-	if (value.length !== 26) return false;
-	if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || value.charCodeAt(10) !== 32) return false;
-	if (value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || value.charCodeAt(19) !== 46) return false;
-	for (const at of digitPositions) {
-		const d = digit(value, at);
-		if (d < 0 || d > 9) return false;
-	}
-	const year = two(value, 0) * 100 + two(value, 2);
-	const month = two(value, 5);
-	const day = two(value, 8);
-	if (month < 1 || month > 12 || day < 1) return false;
-	const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-	if (day > daysInMonth[month - 1]! + (leap ? 1 : 0)) return false;
-	return two(value, 11) <= 23 && two(value, 14) <= 59 && two(value, 17) <= 59;
+	// As UTF-8 into a scratch buffer: anything but 26 ASCII characters is not the layout.
+	return value.length === 26 && scratch.write(value, 'utf8') === 26 && isExportLayoutAt(scratch, 0);
 }
+const scratch = Buffer.alloc(26 * 3); // room for any 26 characters, so write() returns their full UTF-8 length
 
-/** isExportLayout for the 26 bytes at `b[at]` (a string's text, with no escapes). */
+/** isExportLayout for the 26 bytes at `b[at]` (a string's text, with no escapes): the scanned path. */
 export function isExportLayoutAt(b: Uint8Array, at: number): boolean {
 	if (b[at + 4] !== 45 || b[at + 7] !== 45 || b[at + 10] !== 32 || b[at + 13] !== 58 || b[at + 16] !== 58 || b[at + 19] !== 46) return false;
 	for (const p of digitPositions) {
@@ -62,13 +50,7 @@ export function isExportLayoutAt(b: Uint8Array, at: number): boolean {
 		if (d < 0 || d > 9) return false;
 	}
 	const two = (p: number) => (b[at + p]! - 48) * 10 + b[at + p + 1]! - 48;
-	const year = two(0) * 100 + two(2);
-	const month = two(5);
-	const day = two(8);
-	if (month < 1 || month > 12 || day < 1) return false;
-	const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-	if (day > daysInMonth[month - 1]! + (leap ? 1 : 0)) return false;
-	return two(11) <= 23 && two(14) <= 59 && two(17) <= 59;
+	return isRealInstant(two(0) * 100 + two(2), two(5), two(8), two(11), two(14), two(17));
 }
 
 /** `2023-01-01 19:02:52.749` → `2023-01-01T19:02:52.749000Z`. */

@@ -27,17 +27,8 @@ export class LineBuffer {
 	}
 
 	writeLine(line: string): void {
-		for (;;) {
-			const room = this.#buf.length - this.#length - 1;
-			// write() stops at the end of the buffer; a line that may not have fitted whole is written again.
-			const written = this.#buf.write(line, this.#length, room, 'utf8');
-			if (written < room - 3) {
-				this.#length += written;
-				this.#buf[this.#length++] = 10;
-				return;
-			}
-			this.#grow(Buffer.byteLength(line) + 1);
-		}
+		this.writeText(line);
+		this.writeByte(10);
 	}
 
 	// Byte-level writes, for output assembled from pieces of the input (the byte mapper). The caller ends the line.
