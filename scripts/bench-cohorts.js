@@ -1,6 +1,7 @@
 // Benchmark: a 2,000,000-member props=1 cohort through request → poll → download → CSV parse → map → membership
 // diff → NDJSON file, twice (the second import diffs against the first). Prints seconds, members/s and peak RSS of the
-// amp-import process. A script that prints figures, not a test: `npm run bench:cohorts` (after `npm run build`).
+// amp-import process and its CPU seconds. Knobs: BENCH_MEMBERS (2000000), BENCH_CONFIG (a config file, e.g. to set
+// cohorts.workers), BENCH_NODE_ARGS (extra node flags, e.g. --cpu-prof). It reports (user + system; steadier than wall time on a shared box). A script that prints figures, not a test: `npm run bench:cohorts` (after `npm run build`).
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -55,14 +56,16 @@ async function run(label) {
 	const started = process.hrtime.bigint();
 	// Run the bin as users do; BENCH_NODE_ARGS runs it through node with extra flags (--cpu-prof, --trace-gc).
 	const nodeArgs = process.env.BENCH_NODE_ARGS ? [process.execPath, ...process.env.BENCH_NODE_ARGS.split(' ')] : [];
-	const child = spawn('/usr/bin/time', ['-f', '%M', ...nodeArgs, bin, '-q', 'cohorts', '--force', '-o', join(dir, `out-${label}.ndjson`)], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+	const child = spawn('/usr/bin/time', ['-f', '%M %U %S', ...nodeArgs, bin, ...(process.env.BENCH_VERBOSE ? ['-v'] : ['-q']), ...(process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : []), 'cohorts', '--force', '-o', join(dir, `out-${label}.ndjson`)], { env, stdio: ['ignore', 'inherit', 'pipe'] });
 	let stderr = '';
 	child.stderr.on('data', (c) => (stderr += c));
 	const [code] = await once(child, 'exit');
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-	const rssMb = Number(stderr.trim().split('\n').pop()) / 1024;
+	if (process.env.BENCH_VERBOSE) console.log(stderr.trim().split('\n').slice(0, -1).join('\n'));
+	const [rssKb, user, system] = stderr.trim().split('\n').pop().split(' ').map(Number);
+	const rssMb = rssKb / 1024;
 	if (code !== 0) throw new Error(`${label} failed (${code}): ${stderr}`);
-	console.log(`${label.padEnd(16)} ${seconds.toFixed(1).padStart(6)} s  ${Math.round(members / seconds).toLocaleString('en-US').padStart(9)} members/s  peak RSS ${rssMb.toFixed(0)} MB`);
+	console.log(`${label.padEnd(16)} ${seconds.toFixed(1).padStart(6)} s  ${Math.round(members / seconds).toLocaleString('en-US').padStart(9)} members/s  CPU ${(user + system).toFixed(1)} s  peak RSS ${rssMb.toFixed(0)} MB`);
 }
 
 console.log(`amp-import cohorts, ${members.toLocaleString('en-US')} members, props=1, ${cpus().length} cores, Node ${process.version}`);

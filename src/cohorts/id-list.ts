@@ -3,16 +3,42 @@ Amplitude IDs as float64 (they are integers far below 2^53), in a growable typed
 16 MB, where an array of strings would take well over 100 MB.
 */
 export class IdList {
-	#ids = new Float64Array(1024);
+	#ids: Float64Array;
 	#length = 0;
 
+	/**
+	`shared`: in a SharedArrayBuffer, so worker threads can read the list without a copy. `capacity`: room to start
+	with; pages never written are never touched, so a generous guess costs address space, not memory.
+	*/
+	constructor(
+		private readonly shared = false,
+		capacity = 1024,
+	) {
+		this.#ids = this.#alloc(Math.max(16, capacity));
+	}
+
+	#alloc(length: number): Float64Array {
+		return new Float64Array(this.shared ? new SharedArrayBuffer(length * 8) : new ArrayBuffer(length * 8));
+	}
+
+	#room(more: number): void {
+		if (this.#length + more <= this.#ids.length) return;
+		let size = this.#ids.length * 2;
+		while (size < this.#length + more) size *= 2;
+		const grown = this.#alloc(size);
+		grown.set(this.#ids.subarray(0, this.#length));
+		this.#ids = grown;
+	}
+
 	push(id: number): void {
-		if (this.#length === this.#ids.length) {
-			const grown = new Float64Array(this.#ids.length * 2);
-			grown.set(this.#ids);
-			this.#ids = grown;
-		}
+		if (this.#length === this.#ids.length) this.#room(1);
 		this.#ids[this.#length++] = id;
+	}
+
+	pushAll(ids: Float64Array): void {
+		this.#room(ids.length);
+		this.#ids.set(ids, this.#length);
+		this.#length += ids.length;
 	}
 
 	get length(): number {
@@ -50,5 +76,21 @@ export function parseAmplitudeId(value: string | undefined): number | undefined 
 	}
 	// Past 2^53 the sum above may round onto a safe integer: compare the text itself.
 	if (value.length === 16 && value > '9007199254740991') return undefined;
+	return id;
+}
+
+const maxSafeDigits = Buffer.from(String(Number.MAX_SAFE_INTEGER));
+
+/** parseAmplitudeId on the bytes `b[start, end)`: the integer, or -1. */
+export function parseAmplitudeIdAt(b: Buffer, start: number, end: number): number {
+	const length = end - start;
+	if (length <= 0 || length > 16) return -1;
+	let id = 0;
+	for (let i = start; i < end; i++) {
+		const digit = b[i]! - 48;
+		if (digit < 0 || digit > 9) return -1;
+		id = id * 10 + digit;
+	}
+	if (length === 16 && b.compare(maxSafeDigits, 0, 16, start, end) > 0) return -1;
 	return id;
 }

@@ -11,13 +11,13 @@ import { compileLineMapper } from '../mapping/compile.js';
 import { cohortFieldTable } from '../mapping/cohorts-table.js';
 import { epochToRfc3339 } from '../mapping/timestamps.js';
 import { OutputClosedError, OutputSink, type SinkTarget } from '../pipeline/output-sink.js';
-import { BufferPool } from '../pipeline/buffer-pool.js';
 import { LineBuffer } from '../pipeline/line-buffer.js';
 import { resolveOutputName } from '../events/output-name.js';
 import { floorHour } from '../events/hours.js';
 import { stateDirOf } from '../paths.js';
 import { cohortsStateFiles, CohortsStateWriter } from './cohorts-state.js';
 import { Semaphore, RateLimit } from './limits.js';
+import { MemberMapping } from './member-mapping.js';
 import { memberRecords, type CohortDone } from './member-records.js';
 import { MemberStore, type NextMembers } from './member-store.js';
 import { prepareCohort, type PreparedCohort } from './prepare.js';
@@ -115,10 +115,11 @@ async function importCohorts(
 	const target: SinkTarget = finalName ? { kind: 'file', path: finalName } : { kind: 'stdout', stream: io.stdout };
 	const committed = new Set<NextMembers>();
 	const started: NextMembers[] = [];
-	const buffers = new BufferPool(384 << 10, 16);
+	const tempDir = await mkdtemp(join(tmpdir(), 'amp-import-cohorts-'));
+	const mapping = new MemberMapping({ rename: { amplitude_id: cfg.idField, amplitude_cohort_names: cfg.namesField }, raw: cfg.shape === 'raw', workers: cfg.workers });
 	const sink = new OutputSink<CohortDone>(target, {
 		gzip: cfg.gzip || Boolean(finalName?.endsWith('.gz')),
-		release: (bytes) => buffers.give(bytes),
+		release: mapping.giveOutput,
 		onDurable: async ({ prepared, next, members }) => {
 			await next.commit();
 			committed.add(next);
@@ -130,11 +131,10 @@ async function importCohorts(
 	});
 	const internal = new AbortController();
 	const signal = AbortSignal.any([ctx.signal, internal.signal]);
-	const tempDir = await mkdtemp(join(tmpdir(), 'amp-import-cohorts-'));
 	const semaphore = new Semaphore(cfg.concurrency);
 	const limiter = new RateLimit(60, 10 * 60_000, () => io.now().getTime(), (ms) => io.sleep(ms, signal));
 	const prepareContext = { client, config: cfg, state, limiter, tempDir, logger, stats, signal, now: io.now, sleep: io.sleep, pollMs: options.pollMs };
-	// Output lines are encoded into one buffer, and each batch's bytes travel in pooled buffers back from the sink.
+	// The leavers' lines are made here (the members' on worker threads); both travel in pooled buffers back from the sink.
 	const lines = new LineBuffer(512 << 10);
 	const mapper = compileLineMapper(cohortFieldTable, { amplitude_id: cfg.idField, amplitude_cohort_names: cfg.namesField });
 	let current = '';
@@ -151,7 +151,7 @@ async function importCohorts(
 				const prepared = await pending;
 				current = `"${prepared.cohort.name}"`;
 				const store = new MemberStore(files.dir, files.key, prepared.cohort.id);
-				yield* memberRecords(prepared, { store, mapper, raw: cfg.shape === 'raw', changesOnly: cfg.changesOnly, stats, logger, started, lines, take: (size) => buffers.take(size) });
+				yield* memberRecords(prepared, { store, mapping, mapper, raw: cfg.shape === 'raw', changesOnly: cfg.changesOnly, stats, logger, started, lines });
 			}
 		};
 		await pipeline(source, sink, { signal: ctx.signal });
@@ -170,6 +170,7 @@ async function importCohorts(
 	} finally {
 		progress.stop();
 		for (const next of started) if (!committed.has(next)) await next.discard();
+		await mapping.close();
 		await rm(tempDir, { recursive: true, force: true });
 	}
 	const summary = stats.summary({ output: outputPath ?? 'stdout' });

@@ -57,6 +57,8 @@ const cohortsSchema = z.strictObject({
 	props: flag().default(true),
 	/** Limit the properties (propKeys); empty = all. */
 	propKeys: z.array(text(), { error: 'expected a list of property names' }).default([]),
+	/** Threads that parse and map member files (0 = on the main thread); default one per core up to 4, none on one core. */
+	workers: integer(0, 32).optional(),
 	/** Cohort downloads in flight at once (Amplitude allows 4 in parallel). */
 	concurrency: integer(1, 4).default(2),
 	pollDeadlineMinutes: integer(1, 24 * 60).default(30),

@@ -1,11 +1,10 @@
-import { availableParallelism } from 'node:os';
 import type { Logger } from '../cli/logger.js';
 import { dataError } from '../errors.js';
 import type { FieldRow } from '../mapping/field-table.js';
 import type { Checkpoint } from '../pipeline/output-sink.js';
 import { BufferPool } from '../pipeline/buffer-pool.js';
 import { defaultBlockBytes } from '../pipeline/lines.js';
-import { inOrder, WorkerPool } from '../pipeline/worker-pool.js';
+import { defaultWorkers, inOrder, WorkerPool } from '../pipeline/worker-pool.js';
 import { createBlockProcessor, type BlockOptions, type BlockResult } from './event-block.js';
 import type { EntryBlock } from './export-source.js';
 import { UuidWindow } from './uuid-window.js';
@@ -24,10 +23,6 @@ export interface MapBlocksOptions {
 
 type Mapped = { result: BlockResult; entry: string; firstLine: number };
 
-export function defaultWorkers(): number {
-	const cores = availableParallelism();
-	return cores < 2 ? 0 : Math.min(cores, 4);
-}
 
 /**
 The mapping stage of `events`: blocks of export lines go to worker threads (scan, map, encode: the CPU

@@ -157,7 +157,7 @@ export class JsonLineScanner {
 			while (stringStop[(c = b[i]!)] === 0) i++;
 			if (c === 34) break;
 			if (c === 92) (escaped = true), (i = escape(b, i));
-			else if (c >= 128) i = utf8(b, i, c);
+			else if (c >= 128) i = utf8SequenceEnd(b, i, c);
 			else return -1; // a control character, or the end of the line inside the string
 			if (i < 0) return -1;
 		}
@@ -230,7 +230,7 @@ function escape(b: Uint8Array, i: number): number {
 The position after the UTF-8 sequence led by `c` at `b[i]`, or -1 if it is not well-formed (overlong, surrogate,
 beyond U+10FFFF, truncated): the cases a decoder would replace with U+FFFD, which the caller should see decoded.
 */
-function utf8(b: Uint8Array, i: number, c: number): number {
+export function utf8SequenceEnd(b: Uint8Array, i: number, c: number): number {
 	const c1 = b[i + 1]!;
 	if (c >= 0xc2 && c <= 0xdf) return c1 >= 0x80 && c1 <= 0xbf ? i + 2 : -1;
 	const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;

@@ -1,9 +1,16 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 type Settle<R> = { resolve: (result: R) => void; reject: (error: Error) => void };
 type Reply<R> = { ok: R } | { error: { message: string; stack?: string } };
+
+/** Worker threads when none are configured: one per core up to 4, none on a single core. */
+export function defaultWorkers(): number {
+	const cores = availableParallelism();
+	return cores < 2 ? 0 : Math.min(cores, 4);
+}
 
 /**
 A fixed set of worker threads that run one function on inputs, or the same function inline when no worker can be

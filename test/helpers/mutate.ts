@@ -1,6 +1,6 @@
 import { prng } from '../../scripts/synthetic-export.js';
 
-/** Characters that matter to a JSON scanner: structure, escapes, number parts, literals, controls, UTF-8 bytes. */
+/** The characters inserted and substituted, by default those that matter to a JSON scanner: structure, escapes, number parts, literals, controls, UTF-8 bytes. */
 const alphabet = Buffer.from('{}[]",:\\0123456789-+.eEtruefalsn \t\r\x00\xc3\xa9\xe2\x80\xff', 'latin1');
 
 /**
@@ -8,7 +8,7 @@ Deterministic damage to a line's bytes, for differential tests of the byte paths
 insertions, truncations and spliced copies, one to three of them. Most results are invalid JSON; some stay valid
 in new ways (a number gains a digit, a string gains an escape), which is the point.
 */
-export function mutations(lines: Buffer[], perLine: number, seed = 1): Buffer[] {
+export function mutations(lines: Buffer[], perLine: number, seed = 1, characters = alphabet): Buffer[] {
 	const rand = prng(seed);
 	const pick = (n: number) => Math.floor(rand() * n);
 	const out: Buffer[] = [];
@@ -17,7 +17,7 @@ export function mutations(lines: Buffer[], perLine: number, seed = 1): Buffer[] 
 			let bytes = Buffer.from(line);
 			for (let ops = 1 + pick(3); ops > 0; ops--) {
 				const at = pick(bytes.length);
-				const byte = Buffer.of(alphabet[pick(alphabet.length)]!);
+				const byte = Buffer.of(characters[pick(characters.length)]!);
 				switch (pick(5)) {
 					case 0: bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]); break;
 					case 1: bytes[at] = byte[0]!; break;

@@ -41,4 +41,22 @@ describe('the built bin', () => {
 			rmSync(home, { recursive: true, force: true });
 		}
 	});
+
+	it('reads cohort files on worker threads as a real process, with the same output as in-process', async () => {
+		const home = mkdtempSync(join(tmpdir(), 'amp-import-smoke-'));
+		try {
+			const env = { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: join(home, 'state'), AMP_IMPORT_HOME: join(home, 'config'), NO_COLOR: '1' };
+			for (const shape of [[], ['--raw']]) {
+				const real = await promisify(execFile)(process.execPath, [bin, '-v', 'cohorts', '--demo', ...shape], { env });
+				const cores = availableParallelism();
+				expect(real.stderr).toContain(`parsing and mapping on ${cores < 2 ? 0 : Math.min(cores, 4)} worker thread(s)`);
+				const inProcess = await runCli(['-v', 'cohorts', '--demo', ...shape], { env });
+				expect(inProcess.stderr).toContain('parsing and mapping on 0 worker thread(s)');
+				expect(real.stdout.split('\n').length).toBeGreaterThan(8);
+				expect(real.stdout).toBe(inProcess.stdout);
+			}
+		} finally {
+			rmSync(home, { recursive: true, force: true });
+		}
+	});
 });

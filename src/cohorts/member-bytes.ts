@@ -1,0 +1,194 @@
+import type { FieldRow } from '../mapping/field-table.js';
+import { compileLineMapper, MappingStats } from '../mapping/compile.js';
+import { utf8SequenceEnd } from '../mapping/json-scan.js';
+import type { LineBuffer } from '../pipeline/line-buffer.js';
+import type { CsvHeader } from './csv-members.js';
+import { contains, parseAmplitudeIdAt } from './id-list.js';
+
+/** The record fields amp-import adds to every member row (they win over a CSV column of the same name). */
+export const cohortSources = ['cohort_id', 'cohort_name', 'cohort_membership', 'last_computed'] as const;
+
+export interface CohortRecordFields {
+	cohort_id: string;
+	cohort_name: string;
+	cohort_membership: boolean;
+	last_computed: number | undefined;
+}
+
+/** What one block gave: its data records, the members among them, the records written and the joins. */
+export interface ByteBlockCounts {
+	rows: number;
+	members: number;
+	records: number;
+	joins: number;
+}
+
+/** Bytes that end the run through a quoted field: controls, `"`, `\` (JSON would escape both) and UTF-8 lead bytes. */
+const quotedStop = new Uint8Array(256);
+for (let c = 0; c < 32; c++) quotedStop[c] = 1;
+quotedStop[34] = quotedStop[92] = 1;
+for (let c = 128; c < 256; c++) quotedStop[c] = 1;
+/** The same for an unquoted field, which a comma also ends. */
+const plainStop = quotedStop.slice();
+plainStop[44] = 1;
+
+/**
+The fast path of a cohort file's mapped output, straight from the CSV bytes to the NDJSON bytes, for the shape
+nearly every Amplitude file has: fields quoted (or plain) that hold no backslash or control character and are
+well-formed UTF-8. Such a field's bytes between its quotes are its JSON string's bytes between its quotes, but for
+a doubled quote, which JSON writes `\"` (JSON.stringify escapes only quotes, backslashes, controls and lone
+surrogates), so a table row that takes a column as a string copies it; the rows that take the cohort's own fields are the same for every member and are
+written once here, by the line mapper itself. papaparse stays the parser of record: any block with one record off
+this path (a backslash or a newline in a field, a wrong field count, an amplitude_id that is not an integer)
+returns undefined and the caller parses the whole block with papaparse. The tests hold both paths to the same bytes.
+Undefined too when the table cannot be written this way (a column read by a transform other than `string`).
+*/
+export function compileMemberByteMapper(
+	rows: readonly FieldRow[],
+	rename: Readonly<Record<string, string>>,
+	header: CsvHeader,
+	cohort: CohortRecordFields,
+): ((input: Buffer, out: LineBuffer, members: LineBuffer, ids: Float64Array, previous: Float64Array | undefined, changesOnly: boolean) => ByteBlockCounts | undefined) | undefined {
+	const columns = header.names.length;
+	const idColumn = header.names.indexOf('amplitude_id');
+	const userColumn = header.names.indexOf('user_id');
+	const fields = rows.map((row) => rename[row.field] ?? row.field);
+	if (idColumn === -1 || new Set(fields).size !== fields.length) return undefined;
+	/** Per table row: the CSV column it copies (-1: none), else its constant text (`"field":value`, or none). */
+	const columnOf: number[] = [];
+	const keys: Buffer[] = [];
+	const constants: (Buffer | undefined)[] = [];
+	for (const [i, row] of rows.entries()) {
+		const fromCohort = (cohortSources as readonly string[]).includes(row.from);
+		const column = fromCohort ? -1 : header.names.indexOf(row.from);
+		if (column !== -1 && row.transform !== 'string') return undefined;
+		columnOf.push(column);
+		keys.push(Buffer.from(`${JSON.stringify(fields[i])}:"`));
+		if (!fromCohort) {
+			constants.push(undefined); // a column the file lacks maps to nothing
+			continue;
+		}
+		const stats = new MappingStats();
+		const text = compileLineMapper([row], rename)(cohort as unknown as Record<string, unknown>, stats);
+		if (stats.badValues) return undefined; // counted per member on the slow path
+		constants.push(text === '{}' ? undefined : Buffer.from(text.slice(1, -1)));
+	}
+	const crlf = header.newline === '\r\n';
+	const starts = new Int32Array(columns);
+	const ends = new Int32Array(columns);
+	/** 1 where a field holds doubled quotes (`""`, one quote of the value). */
+	const escaped = new Uint8Array(columns);
+
+	/** The index after the record at `i` with its field bounds in starts/ends, or -1 when it is off the fast path. */
+	const scanRecord = (b: Buffer, i: number): number => {
+		const end = b.length;
+		for (let column = 0; column < columns; column++) {
+			let c = b[i];
+			if (c === 34) {
+				starts[column] = ++i;
+				escaped[column] = 0;
+				for (;;) {
+					while (quotedStop[(c = b[i]!)] === 0) i++;
+					if (c === 34 && b[i + 1] === 34) {
+						escaped[column] = 1;
+						i += 2;
+						continue;
+					}
+					if (c === 34) break;
+					if (c === undefined || c < 128 || (i = utf8SequenceEnd(b, i, c)) < 0) return -1;
+				}
+				ends[column] = i++;
+				c = b[i];
+			} else {
+				starts[column] = i;
+				escaped[column] = 0;
+				for (;;) {
+					while (plainStop[(c = b[i]!)] === 0) i++;
+					if (c === undefined || c < 128) break;
+					if ((i = utf8SequenceEnd(b, i, c)) < 0) return -1;
+				}
+				ends[column] = i;
+			}
+			if (column < columns - 1) {
+				if (c !== 44) return -1;
+				i++;
+			} else if (i === end) return i;
+			else if (c === 10 && !crlf) return i + 1;
+			else if (c === 13 && crlf && b[i + 1] === 10) return i + 2;
+			else return -1;
+		}
+		return -1;
+	};
+
+	return (b, out, members, ids, previous, changesOnly) => {
+		let rows = 0;
+		let records = 0;
+		let joins = 0;
+		for (let i = 0; i < b.length; rows++) {
+			const next = scanRecord(b, i);
+			if (next === -1) return undefined;
+			i = next;
+			const idStart = starts[idColumn]!;
+			const idEnd = ends[idColumn]!;
+			const id = parseAmplitudeIdAt(b, idStart, idEnd);
+			if (id === -1) return undefined;
+			ids[rows] = id;
+			members.writeRange(b, idStart, idEnd);
+			members.writeByte(9);
+			if (userColumn !== -1) {
+				if (escaped[userColumn]) writeUnescaped(members, b, starts[userColumn]!, ends[userColumn]!);
+				else members.writeRange(b, starts[userColumn]!, ends[userColumn]!);
+			}
+			members.writeByte(10);
+			const joined = previous !== undefined && !contains(previous, id);
+			if (joined) joins++;
+			if (changesOnly && previous !== undefined && !joined) continue;
+			records++;
+			out.writeByte(123);
+			let first = true;
+			for (let k = 0; k < columnOf.length; k++) {
+				const column = columnOf[k]!;
+				if (column !== -1) {
+					const start = starts[column]!;
+					const stop = ends[column]!;
+					if (start === stop) continue; // an empty string maps to nothing
+					if (!first) out.writeByte(44);
+					first = false;
+					out.writeRange(keys[k]!, 0, keys[k]!.length);
+					if (escaped[column]) writeJsonEscaped(out, b, start, stop);
+					else out.writeRange(b, start, stop);
+					out.writeByte(34);
+				} else {
+					const text = constants[k];
+					if (text === undefined) continue;
+					if (!first) out.writeByte(44);
+					first = false;
+					out.writeRange(text, 0, text.length);
+				}
+			}
+			out.writeByte(125);
+			out.writeByte(10);
+		}
+		return { rows, members: rows, records, joins };
+	};
+}
+
+/** A field's bytes with each doubled quote as JSON's `\"`. */
+function writeJsonEscaped(out: LineBuffer, b: Buffer, start: number, end: number): void {
+	for (let i = start; i < end; i++) {
+		const c = b[i]!;
+		if (c === 34) {
+			out.writeByte(92);
+			i++; // the second quote of the pair
+		}
+		out.writeByte(c);
+	}
+}
+
+/** A field's bytes with each doubled quote as one (the value itself). */
+function writeUnescaped(out: LineBuffer, b: Buffer, start: number, end: number): void {
+	for (let i = start; i < end; i++) {
+		out.writeByte(b[i]!);
+		if (b[i] === 34) i++;
+	}
+}
