@@ -94,6 +94,18 @@ describe('cohorts import', () => {
 		expect(result.stderr).toContain('not a valid CSV file');
 	});
 
+	it('fails with exit 65, naming the row, on a wrong field count or a header without amplitude_id', async () => {
+		const rows = Array.from({ length: 15000 }, (_, i) => `"${i + 1}","u${i}"\n`).join(''); // over 128 KB: rows are counted across blocks
+		server.use(...cohortsApi([buyers([], { csv: `"amplitude_id","user_id"\n${rows}"15001"\n` })], { log }));
+		const short = await cohorts([]);
+		expect(short.code).toBe(65);
+		expect(short.stderr).toContain('row 15001 has 1 fields, the header 2');
+		server.use(...cohortsApi([buyers([], { csv: '"id","user_id"\n"1","a"\n' })], { log }));
+		const noId = await cohorts([]);
+		expect(noId.code).toBe(65);
+		expect(noId.stderr).toContain('the header has no amplitude_id column');
+	});
+
 	it('skips a cohort whose lastComputed has not changed since its last import, unless --force', async () => {
 		server.use(...cohortsApi([buyers([member('1')])], { log }));
 		expect((await cohorts([])).code).toBe(0);
