@@ -75,7 +75,7 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 		const key = JSON.stringify([header, cohort]);
 		if (byteMapper?.key !== key) {
 			const fields = { cohort_id: cohort.id, cohort_name: cohort.name, cohort_membership: true, last_computed: cohort.lastComputed };
-			byteMapper = { key, map: compileMemberByteMapper(cohortFieldTable, options.rename, header, fields) };
+			byteMapper = { key, map: compileMemberByteMapper({ raw: options.raw, rows: cohortFieldTable, rename: options.rename }, header, fields) };
 		}
 		if (!byteMapper.map) return undefined;
 		// At most a record per `columns` bytes (n - 1 commas and a newline), plus an unterminated last one.
@@ -101,7 +101,7 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 	return (block) => {
 		const { header, cohort, previous } = block;
 		const input = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
-		const fast = options.raw || options.bytePath === false ? undefined : mapBytes(block, input);
+		const fast = options.bytePath === false ? undefined : mapBytes(block, input);
 		if (fast) return fast;
 		const { records, fault } = parseRecords(input.toString('utf8'), header.newline);
 		const key = header.names.join('\n');

@@ -24,6 +24,68 @@ export interface ByteBlockCounts {
 }
 
 /** Bytes that end the run through a quoted field: controls, `"`, `\` (JSON would escape both) and UTF-8 lead bytes. */
+/**
+What a record's output line is made of, in order: per part, the CSV column whose value it writes after
+`keys[part]` (`"field":"`), or -1 and a constant text (`"field":value`; undefined writes nothing).
+*/
+interface LinePlan {
+	columnOf: number[];
+	keys: Buffer[];
+	constants: (Buffer | undefined)[];
+	/** Leave out a column that holds the empty string (the mapping tables do; JSON.stringify of a raw row does not). */
+	skipEmpty: boolean;
+}
+
+/** The mapped shape: the table's rows, a column copied for a `string` row, the line mapper's own text for the cohort's. */
+function mappedPlan(rows: readonly FieldRow[], rename: Readonly<Record<string, string>>, header: CsvHeader, cohort: CohortRecordFields): LinePlan | undefined {
+	const fields = rows.map((row) => rename[row.field] ?? row.field);
+	if (new Set(fields).size !== fields.length) return undefined;
+	const plan: LinePlan = { columnOf: [], keys: [], constants: [], skipEmpty: true };
+	for (const [i, row] of rows.entries()) {
+		const fromCohort = (cohortSources as readonly string[]).includes(row.from);
+		const column = fromCohort ? -1 : header.names.indexOf(row.from);
+		if (column !== -1 && row.transform !== 'string') return undefined;
+		plan.columnOf.push(column);
+		plan.keys.push(Buffer.from(`${JSON.stringify(fields[i])}:"`));
+		if (!fromCohort) {
+			plan.constants.push(undefined); // a column the file lacks maps to nothing
+			continue;
+		}
+		const stats = new MappingStats();
+		const text = compileLineMapper([row], rename)(cohort as unknown as Record<string, unknown>, stats);
+		if (stats.badValues) return undefined; // counted per member on the slow path
+		plan.constants.push(text === '{}' ? undefined : Buffer.from(text.slice(1, -1)));
+	}
+	return plan;
+}
+
+/**
+The raw shape: JSON.stringify of the row, that is every column in the header's order (empty ones too), a column
+named like a cohort field holding the cohort's value in its place, then the cohort fields the file lacks (an
+undefined one left out). Not for a header with an integer-like name, which JSON.stringify would put first.
+*/
+function rawPlan(header: CsvHeader, cohort: CohortRecordFields): LinePlan | undefined {
+	if (header.names.some((name) => /^(0|[1-9]\d{0,9})$/.test(name) && Number(name) < 2 ** 32 - 1)) return undefined;
+	const plan: LinePlan = { columnOf: [], keys: [], constants: [], skipEmpty: false };
+	const constant = (name: string) => {
+		const value = cohort[name as keyof CohortRecordFields];
+		return value === undefined ? undefined : Buffer.from(`${JSON.stringify(name)}:${JSON.stringify(value)}`);
+	};
+	for (const [column, name] of header.names.entries()) {
+		const fromCohort = (cohortSources as readonly string[]).includes(name);
+		plan.columnOf.push(fromCohort ? -1 : column);
+		plan.keys.push(Buffer.from(`${JSON.stringify(name)}:"`));
+		plan.constants.push(fromCohort ? constant(name) : undefined);
+	}
+	for (const name of cohortSources) {
+		if (header.names.includes(name)) continue;
+		plan.columnOf.push(-1);
+		plan.keys.push(Buffer.alloc(0));
+		plan.constants.push(constant(name));
+	}
+	return plan;
+}
+
 const quotedStop = new Uint8Array(256);
 for (let c = 0; c < 32; c++) quotedStop[c] = 1;
 quotedStop[34] = quotedStop[92] = 1;
@@ -33,46 +95,27 @@ const plainStop = quotedStop.slice();
 plainStop[44] = 1;
 
 /**
-The fast path of a cohort file's mapped output, straight from the CSV bytes to the NDJSON bytes, for the shape
+The fast path of a cohort file's output, straight from the CSV bytes to the NDJSON bytes, for the shape
 nearly every Amplitude file has: fields quoted (or plain) that hold no backslash or control character and are
 well-formed UTF-8. Such a field's bytes between its quotes are its JSON string's bytes between its quotes, but for
 a doubled quote, which JSON writes `\"` (JSON.stringify escapes only quotes, backslashes, controls and lone
-surrogates), so a table row that takes a column as a string copies it; the rows that take the cohort's own fields are the same for every member and are
-written once here, by the line mapper itself. papaparse stays the parser of record: any block with one record off
+surrogates), so a table row (or, raw, a column) that takes a field as a string copies it; what comes from the
+cohort's own fields is the same for every member and is written once here, by the line mapper itself. papaparse stays the parser of record: any block with one record off
 this path (a backslash or a newline in a field, a wrong field count, an amplitude_id that is not an integer)
 returns undefined and the caller parses the whole block with papaparse. The tests hold both paths to the same bytes.
-Undefined too when the table cannot be written this way (a column read by a transform other than `string`).
+Undefined too for a shape it cannot write (see mappedPlan and rawPlan).
 */
 export function compileMemberByteMapper(
-	rows: readonly FieldRow[],
-	rename: Readonly<Record<string, string>>,
+	shape: { raw: boolean; rows: readonly FieldRow[]; rename: Readonly<Record<string, string>> },
 	header: CsvHeader,
 	cohort: CohortRecordFields,
 ): ((input: Buffer, out: LineBuffer, members: LineBuffer, ids: Float64Array, previous: Float64Array | undefined, changesOnly: boolean) => ByteBlockCounts | undefined) | undefined {
 	const columns = header.names.length;
 	const idColumn = header.names.indexOf('amplitude_id');
 	const userColumn = header.names.indexOf('user_id');
-	const fields = rows.map((row) => rename[row.field] ?? row.field);
-	if (idColumn === -1 || new Set(fields).size !== fields.length) return undefined;
-	/** Per table row: the CSV column it copies (-1: none), else its constant text (`"field":value`, or none). */
-	const columnOf: number[] = [];
-	const keys: Buffer[] = [];
-	const constants: (Buffer | undefined)[] = [];
-	for (const [i, row] of rows.entries()) {
-		const fromCohort = (cohortSources as readonly string[]).includes(row.from);
-		const column = fromCohort ? -1 : header.names.indexOf(row.from);
-		if (column !== -1 && row.transform !== 'string') return undefined;
-		columnOf.push(column);
-		keys.push(Buffer.from(`${JSON.stringify(fields[i])}:"`));
-		if (!fromCohort) {
-			constants.push(undefined); // a column the file lacks maps to nothing
-			continue;
-		}
-		const stats = new MappingStats();
-		const text = compileLineMapper([row], rename)(cohort as unknown as Record<string, unknown>, stats);
-		if (stats.badValues) return undefined; // counted per member on the slow path
-		constants.push(text === '{}' ? undefined : Buffer.from(text.slice(1, -1)));
-	}
+	const plan = idColumn === -1 ? undefined : shape.raw ? rawPlan(header, cohort) : mappedPlan(shape.rows, shape.rename, header, cohort);
+	if (!plan) return undefined;
+	const { columnOf, keys, constants, skipEmpty } = plan;
 	const crlf = header.newline === '\r\n';
 	const starts = new Int32Array(columns);
 	const ends = new Int32Array(columns);
@@ -151,7 +194,7 @@ export function compileMemberByteMapper(
 				if (column !== -1) {
 					const start = starts[column]!;
 					const stop = ends[column]!;
-					if (start === stop) continue; // an empty string maps to nothing
+					if (start === stop && skipEmpty) continue; // an empty string maps to nothing
 					if (!first) out.writeByte(44);
 					first = false;
 					out.writeRange(keys[k]!, 0, keys[k]!.length);
