@@ -56,10 +56,11 @@ export interface MemberBlockResult {
 }
 
 /**
-Maps blocks of a cohort file: parse (papaparse), build each row, check its Amplitude ID, tell joins from members
-already known, map to the cohorts table (or keep the raw row) and encode NDJSON, and write the member file's lines.
-This is the CPU work of an import; it runs on worker threads, a block each, and the results are put back in file
-order by the caller. Compiled once (the mapper; a row builder per header), then pure per block.
+Maps blocks of a cohort file: read the records, check each Amplitude ID, tell joins from members already known,
+map to the cohorts table (or keep the raw row) and encode NDJSON, and write the member file's lines. A block goes
+through the byte path (member-bytes.ts) when all its records allow, else through papaparse and row objects. This is
+the CPU work of an import; it runs on worker threads, a block each, and the caller puts the results back in file
+order. Compiled once (the mappers; a row builder and a byte path per header and cohort), then pure per block.
 */
 export function createMemberBlockProcessor(options: MemberBlockOptions): (block: MemberBlock) => MemberBlockResult {
 	const mapLine = compileLineMapper(cohortFieldTable, options.rename);
