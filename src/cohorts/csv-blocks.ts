@@ -56,8 +56,7 @@ export async function* csvBlocks(source: AsyncIterable<Buffer>, o: CsvBlockOptio
 			yield record;
 		}
 		if (!chunk.length) continue;
-		const openBefore = inQuotes;
-		inQuotes = openBefore !== oddQuotes(chunk, 0, chunk.length);
+		inQuotes = inQuotes !== oddQuotes(chunk, 0, chunk.length);
 		pending.push(chunk);
 		pendingBytes += chunk.length;
 		if (pendingBytes < o.blockBytes) continue;
