@@ -169,8 +169,8 @@ async function importCohorts(
 		throw ctx.signal.aborted && ctx.signal.reason ? ctx.signal.reason : error;
 	} finally {
 		progress.stop();
+		await mapping.close(); // first: a thread left running would keep the process from exiting
 		for (const next of started) if (!committed.has(next)) await next.discard();
-		await mapping.close();
 		await rm(tempDir, { recursive: true, force: true });
 	}
 	const summary = stats.summary({ output: outputPath ?? 'stdout' });
