@@ -39,10 +39,13 @@ describe('the cohort byte path', () => {
 	it('takes real-shaped blocks and writes exactly what papaparse and the line mapper write', () => {
 		const data = Buffer.concat(rows);
 		expect(bytePathTakes(data)).toBe(true);
-		for (const extra of [{}, { previous }, { previous, changesOnly: true }]) {
-			const fast = run(true, data, headerText, extra);
-			expect(fast.rows).toBe(400);
-			expect(fast).toEqual(run(false, data, headerText, extra));
+		for (const raw of [false, true]) {
+			expect(bytePathTakes(data, headerText, raw)).toBe(true);
+			for (const extra of [{}, { previous }, { previous, changesOnly: true }]) {
+				const fast = run(true, data, headerText, extra, raw);
+				expect(fast.rows).toBe(400);
+				expect(fast).toEqual(run(false, data, headerText, extra, raw));
+			}
 		}
 		const fast = run(true, data);
 		const first = JSON.parse(fast.lines.toString().split('\n')[0]!);
