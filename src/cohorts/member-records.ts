@@ -57,7 +57,7 @@ export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsO
 		o.logger.debug(`${label}: parsing and mapping on ${o.mapping.threads} worker thread(s)`);
 		const fields = { id: cohort.id, name: cohort.name, lastComputed: cohort.lastComputed };
 		const run = (bytes: Buffer) => o.mapping.run({ bytes, header, cohort: fields, previous, changesOnly: o.changesOnly });
-		const never = (item: unknown): item is never => false;
+		const never = (_: unknown): _ is never => false; // no markers among the blocks
 		let rowsBefore = 0;
 		for await (const result of inOrder(run, never, o.mapping.maxInFlight)(blocks)) {
 			if (result.fault) throw invalidCsv(label, result.fault, rowsBefore);

@@ -43,7 +43,7 @@ import, then for the rest request, poll and download their member files (a few a
 selection order, through CSV → mapping → NDJSON sink, with the members who left since the last import.
 */
 export async function runCohorts(ctx: Context, config: Config, options: CohortsRunOptions): Promise<void> {
-	const { logger, io } = ctx;
+	const { io } = ctx;
 	const auth = options.demo ? undefined : await ctx.auth();
 	const client = options.demo?.client ?? (await ctx.client(auth));
 	const region: Region = auth?.region ?? 'us';
@@ -125,7 +125,7 @@ async function importCohorts(
 			committed.add(next);
 			stats.imported++;
 			const { cohort } = prepared;
-			await state.update(cohort.id, cohort.name, (c) => ({ name: cohort.name, lastComputed: cohort.lastComputed, importedAt: io.now().toISOString(), members, pending: undefined }));
+			await state.update(cohort.id, cohort.name, () => ({ name: cohort.name, lastComputed: cohort.lastComputed, importedAt: io.now().toISOString(), members, pending: undefined }));
 			logger.info(`cohort ${cohort.id} "${cohort.name}": ${members} members imported`);
 		},
 	});

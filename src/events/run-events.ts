@@ -11,7 +11,6 @@ import { additionalEventFieldTable, eventFieldTable } from '../mapping/events-ta
 import { OutputClosedError, OutputSink, type SinkTarget } from '../pipeline/output-sink.js';
 import { cursorToHour, eventsStateFiles, hourToCursor, type EventsState } from '../state/events-state.js';
 import type { StateFile } from '../state/state-file.js';
-import type { RunLock } from '../state/lock.js';
 import { stateDirOf } from '../paths.js';
 import { exportSource, type WindowDone } from './export-source.js';
 import { addHours, exportHour, hoursBetween, isoHour } from './hours.js';
