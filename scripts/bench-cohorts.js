@@ -1,7 +1,9 @@
 // Benchmark: a 2,000,000-member props=1 cohort through request → poll → download → CSV parse → map → membership
-// diff → NDJSON file, twice (the second import diffs against the first). Prints seconds, members/s and peak RSS of the
-// amp-import process and its CPU seconds. Knobs: BENCH_MEMBERS (2000000), BENCH_CONFIG (a config file, e.g. to set
-// cohorts.workers), BENCH_NODE_ARGS (extra node flags, e.g. --cpu-prof). It reports (user + system; steadier than wall time on a shared box). A script that prints figures, not a test: `npm run bench:cohorts` (after `npm run build`).
+// diff → NDJSON file, twice (the second import diffs against the first). Prints seconds, members/s, CPU seconds
+// (user + system: steadier than wall time on a shared box) and peak RSS of the amp-import process. A script that
+// prints figures, not a test: `npm run bench:cohorts` (after `npm run build`). Knobs: BENCH_MEMBERS (2000000),
+// BENCH_CONFIG (a config file, e.g. to set cohorts.workers or cohorts.shape), BENCH_NODE_ARGS (extra node flags,
+// e.g. --cpu-prof), BENCH_VERBOSE (-v instead of -q, and print the runs' logs).
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';

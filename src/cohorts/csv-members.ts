@@ -11,7 +11,8 @@ export type MemberRow = Record<string, string>;
 A cohort file: RFC 4180 CSV with a header row, every field quoted, quotes doubled, commas and newlines inside
 fields. Columns past `amplitude_id,user_id` vary, and a name can repeat: the first keeps its name, the next ones
 get `__2`, `__3`. Parsing is papaparse's (about 3× csv-parse on these files; uDSV is 3× faster still but reads a
-stray quote by dropping text, where papaparse reports it), on blocks of whole records cut by csv-blocks.ts.
+stray quote by dropping text, where papaparse reports it), on blocks of whole records cut by csv-blocks.ts, for
+every block the byte path (member-bytes.ts) does not take.
 */
 
 /** The file's bytes as a stream, inflated when it is gzip (by its magic bytes: Amplitude does not say). */
