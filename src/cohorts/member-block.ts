@@ -3,7 +3,7 @@ import { cohortFieldTable } from '../mapping/cohorts-table.js';
 import { LineBuffer } from '../pipeline/line-buffer.js';
 import { parseRecords, rowFactory, type CsvFault, type CsvHeader, type MemberRow } from './csv-members.js';
 import { contains, parseAmplitudeId } from './id-list.js';
-import { compileMemberByteMapper } from './member-bytes.js';
+import { cohortRecordFields, compileMemberByteMapper } from './member-bytes.js';
 
 /** Fixed for a run (a worker's workerData). */
 export interface MemberBlockOptions {
@@ -75,8 +75,8 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 		const { header, cohort } = block;
 		const key = JSON.stringify([header, cohort]);
 		if (byteMapper?.key !== key) {
-			const fields = { cohort_id: cohort.id, cohort_name: cohort.name, cohort_membership: true, last_computed: cohort.lastComputed };
-			byteMapper = { key, map: compileMemberByteMapper({ raw: options.raw, rows: cohortFieldTable, rename: options.rename }, header, fields) };
+			const shape = { raw: options.raw, rows: cohortFieldTable, rename: options.rename };
+			byteMapper = { key, map: compileMemberByteMapper(shape, header, cohortRecordFields(cohort, true)) };
 		}
 		if (!byteMapper.map) return undefined;
 		// At most a record per `columns` bytes (n - 1 commas and a newline), plus an unterminated last one.
@@ -89,7 +89,7 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 		return {
 			lines: lines.drainInto(lines.length <= block.out.length ? block.out : new Uint8Array(lines.length)),
 			members: memberLines.drainInto(spareFor(memberLines.length, block.bytes)),
-			ids: idScratch.slice(0, counts.members),
+			ids: idScratch.slice(0, counts.rows),
 			rows: counts.rows,
 			records: counts.records,
 			joins: counts.joins,
@@ -109,11 +109,13 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 		let toRow = factories.get(key);
 		if (!toRow) factories.set(key, (toRow = rowFactory(header.names)));
 		const stats = new MappingStats();
+		const fields = cohortRecordFields(cohort, true);
 		const ids = new Float64Array(records.length);
 		let members = 0;
 		let memberText = '';
 		let recordsOut = 0;
 		let joins = 0;
+		let badIds = 0;
 		const badIdSamples: unknown[] = [];
 		let mismatch: MemberBlockResult['mismatch'];
 		lines.reset();
@@ -128,7 +130,7 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 			const amplitudeId = row.amplitude_id as string;
 			const id = parseAmplitudeId(amplitudeId);
 			if (id === undefined) {
-				if (badIdSamples.push(amplitudeId ?? null) > 10) badIdSamples.length = 10;
+				if (badIds++ < 10) badIdSamples.push(amplitudeId ?? null);
 				continue;
 			}
 			ids[members++] = id;
@@ -137,14 +139,10 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 			const joined = previous !== undefined && !contains(previous, id);
 			if (joined) joins++;
 			if (block.changesOnly && previous !== undefined && !joined) continue;
-			row.cohort_id = cohort.id;
-			row.cohort_name = cohort.name;
-			row.cohort_membership = true;
-			row.last_computed = cohort.lastComputed;
+			Object.assign(row, fields);
 			lines.writeLine(options.raw ? JSON.stringify(row) : mapLine(row, stats));
 			recordsOut++;
 		}
-		const badIds = records.length - members - (mismatch ? records.length - mismatch.row + 1 : 0);
 		return {
 			lines: lines.drainInto(lines.length <= block.out.length ? block.out : new Uint8Array(lines.length)),
 			members: encodeInto(memberText, block.bytes),

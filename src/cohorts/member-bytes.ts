@@ -15,15 +15,18 @@ export interface CohortRecordFields {
 	last_computed: number | undefined;
 }
 
-/** What one block gave: its data records, the members among them, the records written and the joins. */
+/** What a member's record takes from its cohort: membership true for a member, false for one who left. */
+export function cohortRecordFields(cohort: { id: string; name: string; lastComputed?: number }, member: boolean): CohortRecordFields {
+	return { cohort_id: cohort.id, cohort_name: cohort.name, cohort_membership: member, last_computed: cohort.lastComputed };
+}
+
+/** What one block gave: its data records (all members: a record off the path sends the block to papaparse), the records written and the joins. */
 export interface ByteBlockCounts {
 	rows: number;
-	members: number;
 	records: number;
 	joins: number;
 }
 
-/** Bytes that end the run through a quoted field: controls, `"`, `\` (JSON would escape both) and UTF-8 lead bytes. */
 /**
 What a record's output line is made of, in order: per part, the CSV column whose value it writes after
 `keys[part]` (`"field":"`), or -1 and a constant text (`"field":value`; undefined writes nothing).
@@ -86,6 +89,7 @@ function rawPlan(header: CsvHeader, cohort: CohortRecordFields): LinePlan | unde
 	return plan;
 }
 
+/** Bytes that end the run through a quoted field: controls, `"`, `\` (JSON would escape both) and UTF-8 lead bytes. */
 const quotedStop = new Uint8Array(256);
 for (let c = 0; c < 32; c++) quotedStop[c] = 1;
 quotedStop[34] = quotedStop[92] = 1;
@@ -212,7 +216,7 @@ export function compileMemberByteMapper(
 			out.writeByte(125);
 			out.writeByte(10);
 		}
-		return { rows, members: rows, records, joins };
+		return { rows, records, joins };
 	};
 }
 

@@ -22,12 +22,11 @@ export class MemberMapping {
 	get #workers(): WorkerPool<MemberBlock, MemberBlockResult> {
 		if (this.#pool) return this.#pool;
 		const { workers, ...blockOptions } = this.options;
-		let inline: ((block: MemberBlock) => MemberBlockResult) | undefined;
 		return (this.#pool = new WorkerPool({
 			script: new URL('./member-worker.js', import.meta.url),
 			workerData: blockOptions,
 			size: workers ?? defaultWorkers(),
-			inline: (block) => (inline ??= createMemberBlockProcessor(blockOptions))(block),
+			inline: () => createMemberBlockProcessor(blockOptions),
 			// Measured on 2,000,000 members: papaparse's blocks (the raw shape, or files off the byte path) keep a block's
 			// rows alive while it is read, so 4 MB made them slow (35 CPU-s); 8 MB runs as fast as 16 or 32 MB and
 			// keeps RSS about 50 MB lower than 32 MB.
@@ -35,14 +34,13 @@ export class MemberMapping {
 		}));
 	}
 
-	/** Blocks in flight: two a worker, and one more so none waits for the next. */
 	/** Worker threads in use (0: on this thread). */
 	get threads(): number {
 		return this.#workers.threads;
 	}
 
 	get maxInFlight(): number {
-		return Math.max(2, this.#workers.threads * 2 + 1);
+		return this.#workers.maxInFlight;
 	}
 
 	takeBlock = (size: number): Buffer => this.#blocks.take(size);

@@ -6,6 +6,8 @@ import type { LineBuffer } from '../pipeline/line-buffer.js';
 import { inOrder } from '../pipeline/worker-pool.js';
 import { csvBlocks } from './csv-blocks.js';
 import { invalidCsv, openCohortFile, parseHeader, type MemberRow } from './csv-members.js';
+import type { CohortFields } from './member-block.js';
+import { cohortRecordFields } from './member-bytes.js';
 import { blockBytes, type MemberMapping } from './member-mapping.js';
 import type { MemberStore, NextMembers } from './member-store.js';
 import type { PreparedCohort } from './prepare.js';
@@ -42,6 +44,8 @@ workers) and the leavers found by streaming the previous member file, so memory 
 */
 export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsOptions): AsyncGenerator<Uint8Array | Checkpoint<CohortDone>> {
 	const { cohort } = prepared;
+	/** What the records take from the cohort (sent with every block, so only these few fields). */
+	const fields: CohortFields = { id: cohort.id, name: cohort.name, lastComputed: cohort.lastComputed };
 	const label = `cohort ${cohort.id} file`;
 	const previous = await o.store.previousIds();
 	const next = await o.store.startNext(cohort.size ?? 0);
@@ -55,7 +59,6 @@ export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsO
 		const onDuplicates = (names: string[]) => o.logger.warn(`${label}: repeated column name(s) ${names.join(', ')}; later ones are suffixed __2, __3`);
 		const header = parseHeader(first.value, label, onDuplicates);
 		o.logger.debug(`${label}: parsing and mapping on ${o.mapping.threads} worker thread(s)`);
-		const fields = { id: cohort.id, name: cohort.name, lastComputed: cohort.lastComputed };
 		const run = (bytes: Buffer) => o.mapping.run({ bytes, header, cohort: fields, previous, changesOnly: o.changesOnly });
 		const never = (_: unknown): _ is never => false; // no markers among the blocks
 		let rowsBefore = 0;
@@ -84,22 +87,20 @@ export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsO
 		input.destroy();
 	}
 	await next.close();
-	if (previous) yield* leaverRecords(o, next, { id: cohort.id, name: cohort.name, lastComputed: cohort.lastComputed });
+	if (previous) yield* leaverRecords(o, next, fields);
 	yield { checkpoint: { prepared, next, members } };
 }
 
 /** Records with membership false for the last import's members who are not in this one. */
-async function* leaverRecords(o: MemberRecordsOptions, next: NextMembers, cohort: { id: string; name: string; lastComputed?: number }) {
+async function* leaverRecords(o: MemberRecordsOptions, next: NextMembers, cohort: CohortFields) {
+	const fields = cohortRecordFields(cohort, false);
 	const drain = () => o.lines.drainInto(o.mapping.takeOutput(o.lines.length));
 	for await (const leaver of o.store.leavers(next.ids.sorted())) {
 		o.stats.leaves++;
 		o.stats.records++;
 		const row: Record<string, unknown> = { amplitude_id: leaver.amplitudeId } satisfies MemberRow;
 		if (leaver.userId) row.user_id = leaver.userId;
-		row.cohort_id = cohort.id;
-		row.cohort_name = cohort.name;
-		row.cohort_membership = false;
-		row.last_computed = cohort.lastComputed;
+		Object.assign(row, fields);
 		o.lines.writeLine(o.raw ? JSON.stringify(row) : o.mapper(row, o.stats.mapping));
 		if (o.lines.length > 256 * 1024) yield drain();
 	}

@@ -116,7 +116,9 @@ async function importCohorts(
 	const committed = new Set<NextMembers>();
 	const started: NextMembers[] = [];
 	const tempDir = await mkdtemp(join(tmpdir(), 'amp-import-cohorts-'));
-	const mapping = new MemberMapping({ rename: { amplitude_id: cfg.idField, amplitude_cohort_names: cfg.namesField }, raw: cfg.shape === 'raw', workers: cfg.workers });
+	// The table's output names the config may change: the seed's "Amplitude ID Field" and "Cohort Names Field".
+	const rename = { amplitude_id: cfg.idField, amplitude_cohort_names: cfg.namesField };
+	const mapping = new MemberMapping({ rename, raw: cfg.shape === 'raw', workers: cfg.workers });
 	const sink = new OutputSink<CohortDone>(target, {
 		gzip: cfg.gzip || Boolean(finalName?.endsWith('.gz')),
 		release: mapping.giveOutput,
@@ -136,7 +138,7 @@ async function importCohorts(
 	const prepareContext = { client, config: cfg, state, limiter, tempDir, logger, stats, signal, now: io.now, sleep: io.sleep, pollMs: options.pollMs };
 	// The leavers' lines are made here (the members' on worker threads); both travel in pooled buffers back from the sink.
 	const lines = new LineBuffer(512 << 10);
-	const mapper = compileLineMapper(cohortFieldTable, { amplitude_id: cfg.idField, amplitude_cohort_names: cfg.namesField });
+	const mapper = compileLineMapper(cohortFieldTable, rename);
 	let current = '';
 	const progress = new Progress(ctx, () => `cohorts ${current} · ${stats.members.toLocaleString('en-US')} members · ${stats.polls} polls`);
 	let prepares: Array<Promise<PreparedCohort>> = [];

@@ -23,7 +23,6 @@ export interface MapBlocksOptions {
 
 type Mapped = { result: BlockResult; entry: string; firstLine: number };
 
-
 /**
 The mapping stage of `events`: blocks of export lines go to worker threads (scan, map, encode: the CPU
 work), up to two per worker in flight, and come back in the export's order. Here, on the main thread, only what
@@ -32,18 +31,16 @@ is bytes, ready for the sink. Memory stays flat: a few blocks of about 1 MB in f
 */
 export function mapBlocks<M>(o: MapBlocksOptions) {
 	const options: BlockOptions = { shape: o.shape, rows: o.rows };
-	let inline: ((input: Uint8Array) => BlockResult) | undefined;
 	const pool = new WorkerPool<Uint8Array, BlockResult>({
 		script: new URL('./event-worker.js', import.meta.url),
 		workerData: options,
 		size: o.workers ?? defaultWorkers(),
-		// Made on first use: with workers it never is, and its output buffer would only add to the main thread's RSS.
-		inline: (input) => (inline ??= createBlockProcessor(options))(input),
+		inline: () => createBlockProcessor(options),
 		// A small young generation: the byte path makes little garbage, and the default (tens of MB a worker) cost
 		// about 20 MB of RSS for no measurable speed (bench: 2 MB, 6 MB and the default give the same events/s).
 		resourceLimits: { maxYoungGenerationSizeMb: 2 },
 	});
-	const maxInFlight = Math.max(2, pool.threads * 2 + 1);
+	const { maxInFlight } = pool;
 	// Block buffers (from lineBlocks via `take`) own their memory: they are handed to a worker and come back with output.
 	const buffers = new BufferPool(defaultBlockBytes + (256 << 10), maxInFlight + 2);
 	const run = async (block: EntryBlock): Promise<Mapped> => {

@@ -22,16 +22,18 @@ export class WorkerPool<I, R> {
 	readonly #workers: { worker: Worker; pending: Settle<R>[] }[] = [];
 	#next = 0;
 	#broken?: Error;
+	#inline?: (input: I) => R;
 
 	constructor(
 		private readonly options: {
-			/** The worker's module: it must call `serveWorker` with the same function `inline` runs. */
+			/** The worker's module: it must call `serveWorker` with the same function `inline` makes. */
 			script: URL;
 			workerData: unknown;
 			size: number;
 			resourceLimits?: ResourceLimits;
-			inline: (input: I) => R;
-
+			/** Makes the function to run here when there are no workers; called on first use only, so a pool with
+			workers never holds its buffers on this thread. */
+			inline: () => (input: I) => R;
 		},
 	) {
 		if (options.size <= 0 || !existsSync(fileURLToPath(options.script))) return;
@@ -58,11 +60,16 @@ export class WorkerPool<I, R> {
 		return this.#workers.length;
 	}
 
+	/** Inputs worth keeping in flight: two a worker (one running, one queued), and one more being prepared. */
+	get maxInFlight(): number {
+		return Math.max(2, this.#workers.length * 2 + 1);
+	}
+
 	/** Runs one input; `transfer` lists the buffers handed over to the worker (they are unusable here afterwards). */
 	run(input: I, transfer: ArrayBuffer[] = []): Promise<R> {
 		if (this.#workers.length === 0) {
 			try {
-				return Promise.resolve(this.options.inline(input));
+				return Promise.resolve((this.#inline ??= this.options.inline())(input));
 			} catch (error) {
 				return Promise.reject(error as Error);
 			}

@@ -14,7 +14,7 @@ describe('WorkerPool with the real event worker', () => {
 		expect(existsSync(fileURLToPath(builtWorker))).toBe(true);
 		const options: BlockOptions = { shape: 'mapped', rows: [...eventFieldTable] };
 		const inline = createBlockProcessor(options);
-		const pool = new WorkerPool<Uint8Array, BlockResult>({ script: builtWorker, workerData: options, size: 2, inline, resourceLimits: { maxYoungGenerationSizeMb: 6 } });
+		const pool = new WorkerPool<Uint8Array, BlockResult>({ script: builtWorker, workerData: options, size: 2, inline: () => inline, resourceLimits: { maxYoungGenerationSizeMb: 6 } });
 		try {
 			expect(pool.threads).toBe(2);
 			const rand = prng(11);
@@ -34,7 +34,7 @@ describe('WorkerPool with the real event worker', () => {
 	});
 
 	it('runs inline when the worker script is absent (sources run untranspiled)', async () => {
-		const pool = new WorkerPool<number, number>({ script: new URL('./no-such-worker.js', import.meta.url), workerData: null, size: 2, inline: (n) => n * 2 });
+		const pool = new WorkerPool<number, number>({ script: new URL('./no-such-worker.js', import.meta.url), workerData: null, size: 2, inline: () => (n) => n * 2 });
 		expect(pool.threads).toBe(0);
 		expect(await pool.run(21)).toBe(42);
 		await pool.close();
