@@ -101,11 +101,11 @@ for (const size of sizes) {
 	console.log(`  floor (unzip -p | gzip -dc)  ${floor.seconds.toFixed(2).padStart(7)} s  ${(mb / floor.seconds).toFixed(0).padStart(4)} MB/s  CPU ${floor.cpu.toFixed(1)} s`);
 	for (const shape of shapes) {
 		const out = join(work, `out-${size}-${shape}.ndjson`);
-		const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(work, 'state') };
-		const nodeArgs = process.env.BENCH_NODE_ARGS ? [process.execPath, ...process.env.BENCH_NODE_ARGS.split(' ')] : [process.execPath];
+		const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(work, 'state'), ...nodeOptions() };
 		const args = ['--log-format', 'json', ...(process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : []), 'events', '--start', hourArg(firstHour), '--end', hourArg(firstHour + (hours - 1) * 3_600_000), '--window-hours', String(hours), '-o', out];
 		if (shape === 'raw') args.push('--raw');
-		const run = await timed([...nodeArgs, bin, ...args], env);
+		// Run the bin as users do (its sh line adds node's flags).
+		const run = await timed([bin, ...args], env);
 		const summary = run.stderr.split('\n').map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.summary)?.summary;
 		if (summary?.events !== data.events) throw new Error(`${shape} ${size}x: expected ${data.events} events, the run reported ${summary?.events}`);
 		const row = { size: `${size}x`, shape, events: data.events, seconds: run.seconds, eventsPerSecond: data.events / run.seconds, mbPerSecond: mb / run.seconds, ratio: run.seconds / floor.seconds, rssMb: run.rssMb, floor: floor.seconds };
@@ -121,4 +121,10 @@ console.log(`\n| export | shape | events | seconds | events/s | MB/s of JSON | Ã
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
 	console.log(`| ${r.size} | ${r.shape} | ${r.events.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${r.mbPerSecond.toFixed(0)} | ${r.ratio.toFixed(2)} | ${r.rssMb.toFixed(0)} MB |`);
+}
+
+/** BENCH_NODE_ARGS (say --cpu-prof or --trace-gc) reach node through NODE_OPTIONS, since the bin is run directly. */
+function nodeOptions() {
+	const extra = process.env.BENCH_NODE_ARGS;
+	return extra ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, extra].filter(Boolean).join(' ') } : {};
 }

@@ -53,7 +53,8 @@ export async function loadConfig(options: {
 		result = options.configPath ? await explorer.load(options.configPath) : await explorer.search(options.cwd);
 	} catch (error) {
 		const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-		throw configError(`cannot read config ${options.configPath ?? ''}: ${reason}`.replace('  ', ' '), 'Check the --config path and the file syntax.');
+		const which = options.configPath ? `config ${options.configPath}` : 'the config file';
+		throw configError(`cannot read ${which}: ${reason}`, 'Check the --config path and the file syntax.');
 	}
 	const fileData: unknown = result?.config ?? {};
 	if (typeof fileData !== 'object' || fileData === null || Array.isArray(fileData)) {

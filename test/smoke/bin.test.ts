@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run.js';
@@ -17,6 +17,24 @@ describe('the built bin', () => {
 		expect(help.stderr).toBe('');
 		const version = await promisify(execFile)(process.execPath, [bin, '--version']);
 		expect(version.stdout.trim()).toBe(pkg.default.version);
+	});
+
+	it('runs as an executable through its sh line: node gets the V8 flag, the arguments arrive verbatim', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'amp-import-smoke-'));
+		try {
+			// A config file is code when it is .cjs: this one reports how node was started.
+			const config = join(dir, 'a b $HOME "quoted".cjs');
+			const report = join(dir, 'exec-argv.json');
+			writeFileSync(config, `require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.execArgv)); module.exports = {};`);
+			const status = await promisify(execFile)(bin, ['--config', config, 'status'], { env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', AMPLITUDE_API_KEY: 'k', AMPLITUDE_SECRET_KEY: 's' } });
+			expect(status.stderr).toBe('');
+			expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual(['--max-semi-space-size=1']);
+			const failure = await promisify(execFile)(bin, ['--config', join(dir, 'missing  two spaces.json'), 'status']).catch((e: { code: number; stderr: string }) => e);
+			expect((failure as { code: number }).code).toBe(78);
+			expect((failure as { stderr: string }).stderr).toContain('missing  two spaces.json');
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it('exits 64 on a usage error', async () => {
