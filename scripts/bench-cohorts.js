@@ -4,6 +4,7 @@
 // prints figures, not a test: `npm run bench:cohorts` (after `npm run build`). Knobs: BENCH_MEMBERS (2000000),
 // BENCH_CONFIG (a config file, e.g. to set cohorts.workers or cohorts.shape), BENCH_NODE_ARGS (extra node flags,
 // e.g. --cpu-prof), BENCH_VERBOSE (-v instead of -q, and print the runs' logs).
+import { binCommand } from './bin-command.js';
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -54,10 +55,9 @@ await once(server, 'listening');
 const base = `http://127.0.0.1:${server.address().port}`;
 
 async function run(label) {
-	const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(dir, 'state'), ...nodeOptions() };
+	const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(dir, 'state') };
 	const started = process.hrtime.bigint();
-	// Run the bin as users do (its sh line adds node's flags); BENCH_NODE_ARGS go to node through NODE_OPTIONS.
-	const child = spawn('/usr/bin/time', ['-f', '%M %U %S', bin, ...(process.env.BENCH_VERBOSE ? ['-v'] : ['-q']), ...(process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : []), 'cohorts', '--force', '-o', join(dir, `out-${label}.ndjson`)], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+	const child = spawn('/usr/bin/time', ['-f', '%M %U %S', ...binCommand(bin), ...(process.env.BENCH_VERBOSE ? ['-v'] : ['-q']), ...(process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : []), 'cohorts', '--force', '-o', join(dir, `out-${label}.ndjson`)], { env, stdio: ['ignore', 'inherit', 'pipe'] });
 	let stderr = '';
 	child.stderr.on('data', (c) => (stderr += c));
 	const [code] = await once(child, 'exit');
@@ -75,9 +75,3 @@ version = 1;
 await run('second (diff)');
 server.close();
 rmSync(dir, { recursive: true, force: true });
-
-/** BENCH_NODE_ARGS (say --cpu-prof or --trace-gc) reach node through NODE_OPTIONS, since the bin is run directly. */
-function nodeOptions() {
-	const extra = process.env.BENCH_NODE_ARGS;
-	return extra ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, extra].filter(Boolean).join(' ') } : {};
-}

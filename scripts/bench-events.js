@@ -1,10 +1,11 @@
 // Benchmark: `amp-import events` over a realistic export served from 127.0.0.1, against the floor of just
-// decompressing the same zip (`unzip -p X.zip | gzip -dc > /dev/null`). Prints events/s, MB/s of JSON, the ratio to
-// the floor and peak RSS, for the mapped and raw shapes and two export sizes (1x and 4x). A script that prints figures,
+// decompressing the same zip (`unzip -p X.zip | gzip -dc > /dev/null`, timed before and after each run). Prints events/s,
+// MB/s of JSON, the ratio to the floor (the mean of the two around the run) and peak RSS, for the mapped and raw shapes and two export sizes (1x and 4x). A script that prints figures,
 // not a test: `npm run bench` (builds first). Knobs: BENCH_SIZES=1,4  BENCH_SHAPES=mapped,raw  BENCH_EVENTS_PER_HOUR
 // (10000)  BENCH_HOURS (24 for 1x)  BENCH_NODE_ARGS (extra node flags for the amp-import process, e.g. --cpu-prof)
 // BENCH_CONFIG (a config file for the runs, e.g. to set events.workers).
 // Generated zips are cached in $TMPDIR/amp-import-bench (same parameters, same bytes).
+import { binCommand } from './bin-command.js';
 import { spawn, execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -96,35 +97,36 @@ for (const size of sizes) {
 	const data = await exportZip(hours);
 	current = data.zipPath;
 	const mb = data.jsonBytes / 1e6;
-	const floor = await timed(['sh', '-c', `unzip -p '${data.zipPath}' | gzip -dc > /dev/null`], process.env);
+	const floorCommand = ['sh', '-c', `unzip -p '${data.zipPath}' | gzip -dc > /dev/null`];
+	const printFloor = (floor) => console.log(`  floor (unzip -p | gzip -dc)  ${floor.seconds.toFixed(2).padStart(7)} s  ${(mb / floor.seconds).toFixed(0).padStart(4)} MB/s  CPU ${floor.cpu.toFixed(1)} s`);
 	console.log(`\n${size}x: ${data.events.toLocaleString('en-US')} events, ${mb.toFixed(0)} MB of JSON (${(data.jsonBytes / data.events / 1000).toFixed(2)} KB/event), zip ${(data.zipBytes / 1e6).toFixed(0)} MB`);
-	console.log(`  floor (unzip -p | gzip -dc)  ${floor.seconds.toFixed(2).padStart(7)} s  ${(mb / floor.seconds).toFixed(0).padStart(4)} MB/s  CPU ${floor.cpu.toFixed(1)} s`);
+	// The floor is timed before and after each run and the run compared with their mean: this box's speed drifts by
+	// 10-40% over tens of seconds, and a floor timed once per size made the later ratios a lottery.
+	let before = await timed(floorCommand, process.env);
+	printFloor(before);
 	for (const shape of shapes) {
 		const out = join(work, `out-${size}-${shape}.ndjson`);
-		const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(work, 'state'), ...nodeOptions() };
+		const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(work, 'state') };
 		const args = ['--log-format', 'json', ...(process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : []), 'events', '--start', hourArg(firstHour), '--end', hourArg(firstHour + (hours - 1) * 3_600_000), '--window-hours', String(hours), '-o', out];
 		if (shape === 'raw') args.push('--raw');
-		// Run the bin as users do (its sh line adds node's flags).
-		const run = await timed([bin, ...args], env);
+		const run = await timed([...binCommand(bin), ...args], env);
 		const summary = run.stderr.split('\n').map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.summary)?.summary;
 		if (summary?.events !== data.events) throw new Error(`${shape} ${size}x: expected ${data.events} events, the run reported ${summary?.events}`);
-		const row = { size: `${size}x`, shape, events: data.events, seconds: run.seconds, eventsPerSecond: data.events / run.seconds, mbPerSecond: mb / run.seconds, ratio: run.seconds / floor.seconds, rssMb: run.rssMb, floor: floor.seconds };
+		rmSync(out, { force: true });
+		const after = await timed(floorCommand, process.env);
+		const floor = (before.seconds + after.seconds) / 2;
+		const row = { size: `${size}x`, shape, events: data.events, seconds: run.seconds, cpu: run.cpu, eventsPerSecond: data.events / run.seconds, mbPerSecond: mb / run.seconds, ratio: run.seconds / floor, rssMb: run.rssMb, floor };
 		rows.push(row);
 		console.log(`  amp-import ${shape.padEnd(6)}            ${run.seconds.toFixed(2).padStart(7)} s  ${row.mbPerSecond.toFixed(0).padStart(4)} MB/s  ${Math.round(row.eventsPerSecond).toLocaleString('en-US').padStart(8)} events/s  ${row.ratio.toFixed(2)}x floor  CPU ${run.cpu.toFixed(1)} s  peak RSS ${row.rssMb.toFixed(0)} MB`);
-		rmSync(out, { force: true });
+		printFloor(after);
+		before = after;
 	}
 }
 server.close();
 rmSync(work, { recursive: true, force: true });
 
-console.log(`\n| export | shape | events | seconds | events/s | MB/s of JSON | × floor | peak RSS |`);
-console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(`\n| export | shape | events | seconds | events/s | MB/s of JSON | floor s | × floor | CPU s | peak RSS |`);
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
-	console.log(`| ${r.size} | ${r.shape} | ${r.events.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${r.mbPerSecond.toFixed(0)} | ${r.ratio.toFixed(2)} | ${r.rssMb.toFixed(0)} MB |`);
-}
-
-/** BENCH_NODE_ARGS (say --cpu-prof or --trace-gc) reach node through NODE_OPTIONS, since the bin is run directly. */
-function nodeOptions() {
-	const extra = process.env.BENCH_NODE_ARGS;
-	return extra ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, extra].filter(Boolean).join(' ') } : {};
+	console.log(`| ${r.size} | ${r.shape} | ${r.events.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${r.mbPerSecond.toFixed(0)} | ${r.floor.toFixed(2)} | ${r.ratio.toFixed(2)} | ${r.cpu.toFixed(1)} | ${r.rssMb.toFixed(0)} MB |`);
 }

@@ -1,11 +1,11 @@
 import type { LineBuffer } from '../pipeline/line-buffer.js';
 import type { MappingStats } from './compile.js';
 import type { FieldRow } from './field-table.js';
-import { isPlainInteger, isPlainNumber, writeCanonicalAsString } from './canonical-bytes.js';
+import { isCanonicalNumber, isPlainInteger, writeCanonicalAsString } from './canonical-bytes.js';
 import { flattenBytes } from './flatten-bytes.js';
 import * as json from './json-scan.js';
 import { isExportLayoutAt } from './timestamps.js';
-import { absent, invalid, transforms, type TransformName } from './values.js';
+import { absent, booleanWords, invalid, transforms, type TransformName } from './values.js';
 
 /**
 The mapped shape straight from bytes to bytes: the line is scanned (not parsed), and each table row's value is
@@ -107,7 +107,7 @@ function copyString(b: Buffer, start: number, end: number, out: LineBuffer): voi
 const writers: Partial<Record<TransformName, Writer>> = {
 	string: (b, kind, start, end, out) => {
 		if (kind === json.plainString) return copyString(b, start, end, out);
-		if (kind === json.number && isPlainNumber(b, start, end)) {
+		if (kind === json.number && isCanonicalNumber(b, start, end)) {
 			out.writeByte(34);
 			out.writeRange(b, start, end);
 			out.writeByte(34);
@@ -126,11 +126,18 @@ const writers: Partial<Record<TransformName, Writer>> = {
 		return asParsed.integer(b, kind, start, end, out);
 	},
 	number: (b, kind, start, end, out) => {
-		if (kind === json.number && isPlainNumber(b, start, end)) return out.writeRange(b, start, end);
+		if (kind === json.number && isCanonicalNumber(b, start, end)) return out.writeRange(b, start, end);
 		return asParsed.number(b, kind, start, end, out);
 	},
 	boolean: (b, kind, start, end, out) => {
 		if (kind === json.trueValue || kind === json.falseValue) return out.writeRange(b, start, end);
+		// Amplitude's `paying` is "True" or "(none)": the words are ASCII, so the bytes' latin1 text is the string.
+		if (kind === json.plainString) {
+			const word = end - start <= 6 ? booleanWords.get(b.toString('latin1', start, end)) : undefined;
+			if (word === undefined) return invalid;
+			if (word === absent) return absent;
+			return out.writeText(word ? 'true' : 'false');
+		}
 		return asParsed.boolean(b, kind, start, end, out);
 	},
 	date: (b, kind, start, end, out) => {

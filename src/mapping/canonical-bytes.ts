@@ -3,7 +3,7 @@ import type { LineBuffer } from '../pipeline/line-buffer.js';
 /**
 Writes the JSON array or object at `b[start, end)` (validated by the scanner) the way `JSON.stringify(JSON.stringify(
 JSON.parse(text)))` would, that is as a JSON string holding its canonical JSON text, when its bytes already are that
-text: compact, no escapes in strings, numbers as JavaScript writes them (isPlainNumber), no integer-like, `__proto__` or repeated keys (an
+text: compact, no escapes in strings, numbers as JavaScript writes them (isCanonicalNumber), no integer-like, `__proto__` or repeated keys (an
 object would reorder or drop those). That is the common case for the `data` object and for arrays in property maps,
 and it saves parsing and encoding them twice. False (nothing written) otherwise; the caller then parses.
 */
@@ -39,7 +39,7 @@ function canonicalEnd(b: Buffer, i: number): number {
 	if (c === 116 || c === 110) return i + 4;
 	if (c === 102) return i + 5;
 	const end = numberTextEnd(b, i);
-	return isPlainNumber(b, i, end) ? end : -1;
+	return isCanonicalNumber(b, i, end) ? end : -1;
 }
 
 function objectEnd(b: Buffer, i: number): number {
@@ -126,4 +126,17 @@ export function isPlainNumber(b: Buffer, start: number, end: number): boolean {
 	if (zeroInteger) while (b[fractionStart + leadingZeros] === 48) leadingZeros++;
 	const significant = (zeroInteger ? 0 : intDigits) + (end - fractionStart) - leadingZeros;
 	return significant <= 15 && leadingZeros < 6;
+}
+
+/**
+Number text exactly as JSON.stringify writes the number it parses to: isPlainNumber, or else checked by converting
+(a 17-digit fraction such as 149.01999999999998, which GPS coordinates and sums often are, may or may not be the
+shortest text of its double). Still much cheaper than the parse-and-encode path it spares. Number() of JSON number
+text is the double JSON.parse gives.
+*/
+export function isCanonicalNumber(b: Buffer, start: number, end: number): boolean {
+	if (isPlainNumber(b, start, end)) return true;
+	if (end - start > 32) return false;
+	const text = b.toString('latin1', start, end);
+	return String(Number(text)) === text;
 }

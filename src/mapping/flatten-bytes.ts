@@ -1,5 +1,5 @@
 import type { LineBuffer } from '../pipeline/line-buffer.js';
-import { fnvOffset, fnvPrime, isPlainNumber, numberTextEnd, plainKey, plainKeyEnd, writeCanonicalAsString } from './canonical-bytes.js';
+import { fnvOffset, fnvPrime, isCanonicalNumber, numberTextEnd, plainKey, plainKeyEnd, writeCanonicalAsString } from './canonical-bytes.js';
 import { skipSpace } from './json-scan.js';
 
 /**
@@ -92,7 +92,7 @@ function writeLeaf(b: Buffer, i: number, c: number, out: LineBuffer): number {
 	}
 	const end = numberTextEnd(b, i);
 	out.writeByte(34);
-	if (isPlainNumber(b, i, end)) out.writeRange(b, i, end);
+	if (isCanonicalNumber(b, i, end)) out.writeRange(b, i, end);
 	else out.writeText(JSON.stringify(JSON.parse(b.toString('latin1', i, end))));
 	out.writeByte(34);
 	return end;

@@ -29,14 +29,14 @@ function asNumber(value: unknown): Converted {
 }
 
 // `paying` is a boolean in the Export docs and "True or '(none)'" in Amplitude's SQL schema: accept both.
-const booleanWords: Record<string, boolean | typeof absent> = {
-	true: true, True: true, TRUE: true, false: false, False: false, FALSE: false, '(none)': absent,
-};
+export const booleanWords: ReadonlyMap<string, boolean | typeof absent> = new Map<string, boolean | typeof absent>([
+	['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false], ['(none)', absent],
+]);
 
 function asBoolean(value: unknown): Converted {
 	if (typeof value === 'boolean') return value;
-	if (typeof value === 'string' && value in booleanWords) return booleanWords[value];
-	return invalid;
+	const word = typeof value === 'string' ? booleanWords.get(value) : undefined;
+	return word ?? invalid;
 }
 
 function asDate(value: unknown): Converted {

@@ -38,11 +38,11 @@ export class LineBuffer {
 		this.#buf[this.#length++] = byte;
 	}
 
-	/** Copies `source[start, end)`; short runs byte by byte, which beats a native call for a few bytes. */
+	/** Copies `source[start, end)`; runs of up to 64 bytes byte by byte, which beats the native copy() call there (measured). */
 	writeRange(source: Buffer, start: number, end: number): void {
 		const n = end - start;
 		if (this.#buf.length - this.#length < n) this.#grow(n);
-		if (n > 24) source.copy(this.#buf, this.#length, start, end);
+		if (n > 64) source.copy(this.#buf, this.#length, start, end);
 		else for (let i = 0; i < n; i++) this.#buf[this.#length + i] = source[start + i]!;
 		this.#length += n;
 	}

@@ -56,7 +56,9 @@ describe('the byte mapper', () => {
 			'{"data":"str","amplitude_id":[{"a":1},{"a":1}],"event_properties":{"o":{"p":{"q":[1,{"r":"s"}]}}}}',
 			'{"data":{"k":"v","l":{"m":1,"n":2},"o":{"m":1}},"user_id":{"a":{"b":{"c":1}},"d":{"b":2}}}',
 			'{"event_type":"view","event_type":"buy","user_id":"u1"}',
+			...['true', 'True', 'TRUE', 'false', 'False', 'FALSE', '(none)', 'yes', 'Trüe', 'true ', '(None)', '1'].map((word) => `{"paying":"${word}","is_attribution_event":"${word}"}`),
 			...['0.5', '-0.5', '-0.0', '0.000001', '0.0000001', '1.50', '123456789012345.6', '12345678901234.5', '9007199254740993', '1e2', '1E-7', '0.1000', '100.25', '-0', '5.0e0']
+				.concat(['149.01999999999998', '0.30000000000000004', '-33.868819999999996', '1.0000000000000002', '0.1e1', '1e21', '1e+21', '5e-324', '1.7976931348623157e308', '123456789012345678', '100000000000000000000', '0.000001234567890123456', '2.00000000000000000000001'])
 				.map((n) => `{"location_lat":${n},"session_id":${n},"app":${n},"event_properties":{"n":${n},"o":{"p":[${n}]}}}`),
 		].map((text) => Buffer.from(text));
 		expect(expectSameAsLineMapper(odd)).toBe(odd.length);
