@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { AmpImportError } from '../errors.js';
 
@@ -28,23 +27,6 @@ export function compareEntries(a: ExportEntry, b: ExportEntry): number {
 	return byDate || a.hour - b.hour || a.partition - b.partition;
 }
 
-/** Bytes per read of a stored entry (larger reads saved little more CPU and left more garbage for the GC). */
-const readBytes = 256 << 10;
-
-/**
-An entry's bytes. Amplitude stores the .json.gz files (compression method 0): those are read straight from the file
-in 256 KB reads. yauzl's own stream reads 16 KB at a time, and each read and each small gunzip input is a round trip
-through libuv's thread pool: unzip + gunzip of a 470 MB export took 2.5-3.0 CPU s that way and 1.2-1.6 s this way
-(measured). A deflated (or encrypted) entry goes through yauzl, which inflates it and checks its size.
-*/
-async function openEntry(zip: yauzl.ZipFile, raw: yauzl.Entry, path: string): Promise<Readable> {
-	if (raw.compressionMethod !== 0 || (raw.generalPurposeBitFlag & 1) !== 0) return zip.openReadStreamPromise(raw);
-	// Also checks that the entry's data lies within the file.
-	const { fileDataStart } = await zip.readLocalFileHeaderPromise(raw, { minimal: true });
-	if (raw.compressedSize === 0) return Readable.from([]);
-	return createReadStream(path, { start: fileDataStart, end: fileDataStart + raw.compressedSize - 1, highWaterMark: readBytes });
-}
-
 /**
 Opens an export zip and yields its entries one at a time, in (date, hour, partition) order, each with a stream of
 its (still gzipped) bytes. Names of another shape are reported through `onSkip` and skipped. A file that is not a
@@ -70,7 +52,7 @@ export async function* readExportZip(
 		}
 		entries.sort(compareEntries);
 		for (const { raw, ...entry } of entries) {
-			yield { entry, open: () => openEntry(zip, raw, path) };
+			yield { entry, open: () => zip.openReadStreamPromise(raw) };
 		}
 	} finally {
 		zip.close();

@@ -58,6 +58,20 @@ describe('events: explicit range', () => {
 		expect(lines(result.stdout)[0]!.server_upload_time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/);
 	});
 
+	it('reads entries larger than one read of the zip, stored or deflated, every event in order', async () => {
+		// 2,500 events an entry: about 700 KB of gzip, many reads of the zip.
+		const entries = syntheticEntries({ seed: 9, firstHourMs: Date.UTC(2026, 9, 1, 0), hours: 1, eventsPerHour: 5_000, partitions: 2 });
+		const uuids = entries.flatMap((e) => e.ndjson.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { uuid: string }).uuid));
+		expect(Math.min(...entries.map((e) => gzipSync(e.ndjson).length))).toBeGreaterThan(600_000);
+		for (const deflate of [false, true]) {
+			const zip = await buildZip(entries, { deflate });
+			server.use(exportApi({ answer: () => zipResponse(zip) }));
+			const result = await events(['--start', '2026-10-01T00', '--end', '2026-10-01T00', '--raw']);
+			expect(result.code).toBe(0);
+			expect(lines(result.stdout).map((r) => r.uuid)).toEqual(uuids);
+		}
+	});
+
 	it('prints the requests with --dry-run and makes none', async () => {
 		const calls: ExportCall[] = [];
 		server.use(exportApi({ calls }));

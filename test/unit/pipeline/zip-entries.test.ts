@@ -15,18 +15,18 @@ function noise(length: number, seed: number): Buffer {
 }
 
 async function entryBytes(zipPath: string): Promise<Map<string, Buffer>> {
-	const read = new Map<string, Buffer>();
+	const bytes = new Map<string, Buffer>();
 	for await (const { entry, open } of readExportZip(zipPath, () => undefined)) {
 		const chunks: Buffer[] = [];
 		for await (const chunk of await open()) chunks.push(chunk as Buffer);
-		read.set(entry.name, Buffer.concat(chunks));
+		bytes.set(entry.name, Buffer.concat(chunks));
 	}
-	return read;
+	return bytes;
 }
 
 describe('readExportZip', () => {
 	// Entry data starts after each local header, so a read that is off by one byte, or that stops at a read
-	// boundary, shows. 700 KB is several of the direct reads of a stored entry.
+	// boundary, shows.
 	const entries = [
 		{ name: '1/1_2026-10-01_0#1.json.gz', raw: noise(700_001, 1) },
 		{ name: '1/1_2026-10-01_0#2.json.gz', raw: Buffer.alloc(0) },
