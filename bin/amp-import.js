@@ -3,10 +3,8 @@
 // The line above is for sh, and a no-op statement and a comment for node: the kernel runs this file with sh, which
 // replaces itself (exec: no second process) with node and a V8 flag, the same `node` that `#!/usr/bin/env node`
 // would find. Why not `#!/usr/bin/env -S node …`: BusyBox `env` (Alpine) has no -S.
-// Why the flag: the main thread moves bytes (download, unzip, inflate, write) and allocates little on its own heap,
-// so with V8's default young generation (growing to 16 MB semi-spaces) it collects rarely, and zlib's and the
-// socket's spent buffers pile up between collections: 20 MB more peak RSS on a large export (README, Performance).
-// Worker threads set their own young generation. `node bin/amp-import.js` works too, with V8's defaults.
+// Why the flag: see src/cli/node-flags.ts (the same list; a test holds them equal). Worker threads set their own
+// young generation. `node bin/amp-import.js` works too, with V8's defaults.
 //
 // The installed entry point: the compiled CLI lives in dist/ (built by `npm install` through the prepare script).
 import { main } from '../dist/cli/main.js';

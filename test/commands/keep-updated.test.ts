@@ -8,6 +8,8 @@ import { cohortsApi, csv, type CohortsLog, type FakeCohort } from '../helpers/fa
 import { FakeClock, iso } from '../helpers/clock.js';
 import { isolatedEnv, runCli, tempDir } from '../helpers/run.js';
 import { AmpImportError } from '../../src/errors.js';
+import { nodeFlags } from '../../src/cli/node-flags.js';
+import { fileURLToPath } from 'node:url';
 
 /**
 The Keep Updated loops, whole-command, with a clock that jumps when the loop sleeps. `npm test` runs this file
@@ -194,6 +196,13 @@ describe('schedule', () => {
 		expect(result.stdout).toContain('OnCalendar=*-*-* 02:30:00 America/New_York');
 		expect(result.stdout).toContain('OnCalendar=*-*-* *:05:00');
 		expect(result.stdout).toContain('systemctl --user enable --now amp-import-events.timer amp-import-cohorts.timer');
+	});
+
+	it('runs this node by path with amp-import\'s V8 flags by default (cron\'s PATH may not find node)', async () => {
+		const result = await runCli(['schedule', '--job', 'events', '--format', 'systemd'], { env, cwd: home.path });
+		expect(result.code).toBe(0);
+		const bin = fileURLToPath(new URL('../../bin/amp-import.js', import.meta.url));
+		expect(result.stdout).toContain(`ExecStart=${process.execPath} ${nodeFlags.join(' ')} ${bin} events `);
 	});
 
 	it('escapes % in crontab commands (cron would cut the command there)', async () => {

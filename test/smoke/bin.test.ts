@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run.js';
+import { nodeFlags } from '../../src/cli/node-flags.js';
 
 const bin = fileURLToPath(new URL('../../bin/amp-import.js', import.meta.url));
 const pkg = await import('../../package.json', { with: { type: 'json' } });
@@ -28,7 +29,7 @@ describe('the built bin', () => {
 			writeFileSync(config, `require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.execArgv)); module.exports = {};`);
 			const status = await promisify(execFile)(bin, ['--config', config, 'status'], { env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', AMPLITUDE_API_KEY: 'k', AMPLITUDE_SECRET_KEY: 's' } });
 			expect(status.stderr).toBe('');
-			expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual(['--max-semi-space-size=1']);
+			expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual(nodeFlags);
 			const failure = await promisify(execFile)(bin, ['--config', join(dir, 'missing  two spaces.json'), 'status']).catch((e: { code: number; stderr: string }) => e);
 			expect((failure as { code: number }).code).toBe(78);
 			expect((failure as { stderr: string }).stderr).toContain('missing  two spaces.json');

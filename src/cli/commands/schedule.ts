@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
+import { nodeFlags } from '../node-flags.js';
 import { stateDirOf } from '../../paths.js';
 import type { JobName } from '../../schedule/jobs.js';
 import type { Invocation, JobLine } from '../../schedule/unit-files.js';
@@ -12,9 +13,12 @@ export interface ScheduleFlags {
 	command?: string;
 }
 
-/** The bin next to this build (dist/cli/commands → bin/amp-import.js), run by this very node. */
+/**
+The bin next to this build (dist/cli/commands → bin/amp-import.js), run by this very node (cron's PATH may not
+find `node`) with amp-import's V8 flags (which the bin's own sh line would add).
+*/
 function defaultCommand(): string[] {
-	return [process.execPath, fileURLToPath(new URL('../../../bin/amp-import.js', import.meta.url))];
+	return [process.execPath, ...nodeFlags, fileURLToPath(new URL('../../../bin/amp-import.js', import.meta.url))];
 }
 
 /** `amp-import schedule`: prints crontab lines and systemd units for the Keep Updated jobs. Writes nothing. */
