@@ -4,7 +4,6 @@
 // prints figures, not a test: `npm run bench:cohorts` (after `npm run build`). Knobs: BENCH_MEMBERS (2000000),
 // BENCH_CONFIG (a config file, e.g. to set cohorts.workers or cohorts.shape), BENCH_NODE_ARGS (extra node flags,
 // e.g. --cpu-prof), BENCH_VERBOSE (-v instead of -q, and print the runs' logs).
-import { binCommand } from './bin-command.js';
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -12,6 +11,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { syntheticCohortLines } from './synthetic-export.js';
+import { binCommand } from './bin-command.js';
 
 const members = Number(process.env.BENCH_MEMBERS ?? 2_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'amp-bench-cohorts-'));

@@ -1,11 +1,11 @@
 // Benchmark: `amp-import events` over a realistic export served from 127.0.0.1, against the floor of just
-// decompressing the same zip (`unzip -p X.zip | gzip -dc > /dev/null`, timed before and after each run). Prints events/s,
-// MB/s of JSON, the ratio to the floor (the mean of the two around the run) and peak RSS, for the mapped and raw shapes and two export sizes (1x and 4x). A script that prints figures,
-// not a test: `npm run bench` (builds first). Knobs: BENCH_SIZES=1,4  BENCH_SHAPES=mapped,raw  BENCH_EVENTS_PER_HOUR
-// (10000)  BENCH_HOURS (24 for 1x)  BENCH_NODE_ARGS (extra node flags for the amp-import process, e.g. --cpu-prof)
-// BENCH_CONFIG (a config file for the runs, e.g. to set events.workers).
+// decompressing the same zip (`unzip -p X.zip | gzip -dc > /dev/null`, timed before and after each run). Prints
+// events/s, MB/s of JSON, the ratio to the floor (the mean of the two around the run) and peak RSS, for the mapped
+// and raw shapes and two export sizes (1x and 4x). A script that prints figures, not a test: `npm run bench` (builds
+// first). Knobs: BENCH_SIZES=1,4 BENCH_SHAPES=mapped,raw BENCH_EVENTS_PER_HOUR (10000) BENCH_HOURS (24 for 1x)
+// BENCH_NODE_ARGS (extra node flags for the amp-import process, e.g. --cpu-prof) BENCH_CONFIG (a config file for the
+// runs, e.g. to set events.workers).
 // Generated zips are cached in $TMPDIR/amp-import-bench (same parameters, same bytes).
-import { binCommand } from './bin-command.js';
 import { spawn, execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
+import { binCommand } from './bin-command.js';
 import { syntheticEntries } from './synthetic-export.js';
 
 const gzip = promisify(gzipCallback);

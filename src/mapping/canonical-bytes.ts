@@ -1,11 +1,12 @@
 import type { LineBuffer } from '../pipeline/line-buffer.js';
 
 /**
-Writes the JSON array or object at `b[start, end)` (validated by the scanner) the way `JSON.stringify(JSON.stringify(
-JSON.parse(text)))` would, that is as a JSON string holding its canonical JSON text, when its bytes already are that
-text: compact, no escapes in strings, numbers as JavaScript writes them (isCanonicalNumber), no integer-like, `__proto__` or repeated keys (an
-object would reorder or drop those). That is the common case for the `data` object and for arrays in property maps,
-and it saves parsing and encoding them twice. False (nothing written) otherwise; the caller then parses.
+Writes the JSON array or object at `b[start, end)` (validated by the scanner) the way
+`JSON.stringify(JSON.stringify(JSON.parse(text)))` would, that is as a JSON string holding its canonical JSON
+text, when its bytes already are that text: compact, no escapes in strings, numbers as JavaScript writes them
+(isCanonicalNumber), no integer-like, `__proto__` or repeated keys (an object would reorder or drop those). That is
+the common case for the `data` object and for arrays in property maps, and it saves parsing and encoding them
+twice. False (nothing written) otherwise; the caller then parses.
 */
 export function writeCanonicalAsString(b: Buffer, start: number, end: number, out: LineBuffer): boolean {
 	keyCount = 0;
