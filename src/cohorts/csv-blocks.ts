@@ -1,4 +1,5 @@
 import { dataError } from '../errors.js';
+import { joinInto } from '../pipeline/buffer-pool.js';
 
 export interface CsvBlockOptions {
 	/** Names the file in errors. */
@@ -25,12 +26,6 @@ export async function* csvBlocks(source: AsyncIterable<Buffer>, o: CsvBlockOptio
 	/** Whether the bytes so far end inside quotes. */
 	let inQuotes = false;
 	let header = true;
-	const join = (parts: Buffer[], size: number) => {
-		const block = o.take(size);
-		let at = 0;
-		for (const part of parts) at += part.copy(block, at);
-		return block;
-	};
 	const tooLong = () => dataError(`${o.label}: a record is longer than ${o.maxRecordBytes} bytes; not a cohort file?`, 'Rerun to download the cohort again; report it if it persists.');
 
 	for await (let chunk of source) {
@@ -46,7 +41,7 @@ export async function* csvBlocks(source: AsyncIterable<Buffer>, o: CsvBlockOptio
 				break;
 			}
 			pending.push(chunk.subarray(0, end));
-			const record = join(pending, pendingBytes + end);
+			const record = joinInto(o.take, pending, pendingBytes + end);
 			pending = [];
 			pendingBytes = 0;
 			inQuotes = false;
@@ -67,11 +62,11 @@ export async function* csvBlocks(source: AsyncIterable<Buffer>, o: CsvBlockOptio
 		}
 		const tail = chunk.subarray(cut);
 		pending[pending.length - 1] = chunk.subarray(0, cut);
-		yield join(pending, pendingBytes - tail.length);
+		yield joinInto(o.take, pending, pendingBytes - tail.length);
 		pending = tail.length ? [tail] : [];
 		pendingBytes = tail.length;
 	}
-	if (pendingBytes > 0 && !(header && isBlank(Buffer.concat(pending)))) yield join(pending, pendingBytes);
+	if (pendingBytes > 0 && !(header && isBlank(Buffer.concat(pending)))) yield joinInto(o.take, pending, pendingBytes);
 }
 
 /** The index after the first newline outside quotes, or -1 (byte by byte: used for the header only). */

@@ -35,9 +35,9 @@ export interface MemberBlock {
 }
 
 export interface MemberBlockResult {
-	/** NDJSON, in `out` when it fitted. */
+	/** NDJSON, in `out`'s memory when it fitted (LineBuffer.moveInto). */
 	lines: Uint8Array;
-	/** `<amplitude_id>\t<user_id>\n` per member, for the member file: in the block's own buffer when it fitted. */
+	/** `<amplitude_id>\t<user_id>\n` per member, for the member file: in the block's own memory when it fitted (the block is read by then). */
 	members: Uint8Array;
 	/** Every member's id, in file order. */
 	ids: Float64Array;
@@ -87,8 +87,8 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 		const counts = byteMapper.map(input, lines, memberLines, idScratch, block.previous, block.changesOnly);
 		if (!counts) return undefined;
 		return {
-			lines: lines.drainInto(lines.length <= block.out.length ? block.out : new Uint8Array(lines.length)),
-			members: memberLines.drainInto(spareFor(memberLines.length, block.bytes)),
+			lines: lines.moveInto(block.out),
+			members: memberLines.moveInto(block.bytes),
 			ids: idScratch.slice(0, counts.rows),
 			rows: counts.rows,
 			records: counts.records,
@@ -112,13 +112,13 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 		const fields = cohortRecordFields(cohort, true);
 		const ids = new Float64Array(records.length);
 		let members = 0;
-		let memberText = '';
 		let recordsOut = 0;
 		let joins = 0;
 		let badIds = 0;
 		const badIdSamples: unknown[] = [];
 		let mismatch: MemberBlockResult['mismatch'];
 		lines.reset();
+		memberLines.reset();
 		for (let i = 0; i < records.length; i++) {
 			const record = records[i]!;
 			if (record.length !== header.names.length) {
@@ -135,7 +135,7 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 			}
 			ids[members++] = id;
 			const userId = (row.user_id as string | undefined) ?? '';
-			memberText += `${amplitudeId}\t${userId === '' || !/[\t\n\r]/.test(userId) ? userId : userId.replace(/[\t\n\r]/g, ' ')}\n`;
+			memberLines.writeText(`${amplitudeId}\t${userId === '' || !/[\t\n\r]/.test(userId) ? userId : userId.replace(/[\t\n\r]/g, ' ')}\n`);
 			const joined = previous !== undefined && !contains(previous, id);
 			if (joined) joins++;
 			if (block.changesOnly && previous !== undefined && !joined) continue;
@@ -144,8 +144,8 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 			recordsOut++;
 		}
 		return {
-			lines: lines.drainInto(lines.length <= block.out.length ? block.out : new Uint8Array(lines.length)),
-			members: encodeInto(memberText, block.bytes),
+			lines: lines.moveInto(block.out),
+			members: memberLines.moveInto(block.bytes),
 			ids: ids.subarray(0, members),
 			rows: records.length,
 			records: recordsOut,
@@ -157,21 +157,6 @@ export function createMemberBlockProcessor(options: MemberBlockOptions): (block:
 			mismatch,
 		};
 	};
-}
-
-/** `text` as UTF-8 in `spare`'s memory (whose contents are no longer needed) when it fits, else in a new buffer. */
-function encodeInto(text: string, spare: Uint8Array): Uint8Array {
-	const target = spareFor(Buffer.byteLength(text), spare);
-	return target.subarray(0, target.write(text));
-}
-
-/**
-`size` bytes in `spare`'s memory (a block whose contents are no longer needed) when they fit, else a new buffer of
-its own (never Node's shared pool: the result may be transferred to another thread).
-*/
-function spareFor(size: number, spare: Uint8Array): Buffer {
-	const room = Buffer.from(spare.buffer, spare.byteOffset, spare.buffer.byteLength - spare.byteOffset);
-	return size <= room.length ? room.subarray(0, size) : Buffer.from(new ArrayBuffer(size));
 }
 
 /** The buffers of a result that can be handed back without a copy (each once: a transfer list may not repeat one). */

@@ -26,3 +26,14 @@ export class BufferPool {
 		if (buffer instanceof ArrayBuffer && buffer.byteLength === this.capacity && buffer.byteLength > 0 && this.#free.length < this.keep) this.#free.push(buffer);
 	}
 }
+
+/** `parts` copied one after another into a buffer from `take` (a BufferPool's), `size` bytes in all. */
+export function joinInto(take: (size: number) => Buffer, parts: readonly Uint8Array[], size: number): Buffer {
+	const block = take(size);
+	let at = 0;
+	for (const part of parts) {
+		block.set(part, at);
+		at += part.length;
+	}
+	return block;
+}

@@ -1,4 +1,5 @@
 import { dataError } from '../errors.js';
+import { joinInto } from './buffer-pool.js';
 
 /** A run of whole lines, as bytes: ends with a newline unless it is the end of the source. */
 export interface LineBlock {
@@ -33,12 +34,6 @@ export async function* lineBlocks(
 	/** Where block buffers come from (a BufferPool's take); each must own its ArrayBuffer. */
 	take: (size: number) => Buffer = (size) => Buffer.from(new ArrayBuffer(size)),
 ): AsyncGenerator<LineBlock> {
-	const join = (chunks: Buffer[], size: number) => {
-		const block = take(size);
-		let at = 0;
-		for (const chunk of chunks) at += chunk.copy(block, at);
-		return block;
-	};
 	let pending: Buffer[] = [];
 	let pendingBytes = 0;
 	let total = 0;
@@ -68,10 +63,10 @@ export async function* lineBlocks(
 		if (pendingBytes < blockBytes || lastNewline === -1) continue;
 		const tail = chunk.subarray(lastNewline + 1);
 		pending[pending.length - 1] = chunk.subarray(0, lastNewline + 1);
-		yield { bytes: join(pending, pendingBytes - tail.length), firstLine: blockFirstLine };
+		yield { bytes: joinInto(take, pending, pendingBytes - tail.length), firstLine: blockFirstLine };
 		blockFirstLine = lineNo + 1;
 		pending = tail.length ? [tail] : [];
 		pendingBytes = tail.length;
 	}
-	if (pendingBytes > 0) yield { bytes: join(pending, pendingBytes), firstLine: blockFirstLine };
+	if (pendingBytes > 0) yield { bytes: joinInto(take, pending, pendingBytes), firstLine: blockFirstLine };
 }
