@@ -1,5 +1,5 @@
 #!/bin/sh
-':' //; exec node --max-semi-space-size=1 "$0" "$@"
+':' //; exec node --max-semi-space-size=1 --expose-gc "$0" "$@"
 // The line above is for sh, and a no-op statement and a comment for node: the kernel runs this file with sh, which
 // replaces itself (exec: no second process) with node and a V8 flag, the same `node` that `#!/usr/bin/env node`
 // would find. Why not `#!/usr/bin/env -S node …`: BusyBox `env` (Alpine) has no -S.

@@ -4,6 +4,7 @@ import got, { HTTPError, RequestError, type Got, type Request } from 'got';
 import { AmpImportError, type ErrorKind } from '../errors.js';
 import type { HttpConfig } from '../config/schema.js';
 import type { Logger } from '../cli/logger.js';
+import { YoungCollector } from '../pipeline/young-collector.js';
 import { userAgent } from '../version.js';
 import { retryableStatuses, ruleFor } from './status-policy.js';
 import { retryDelayFunction, type RetryPolicy } from './retry.js';
@@ -135,7 +136,10 @@ export class AmplitudeClient {
 			const attach = (request: Request) => {
 				let superseded = false;
 				let bytes = 0;
+				// The socket's spent 64 KB chunks are freed only by a collection (see YoungCollector).
+				const collector = new YoungCollector(8 << 20);
 				request.on('downloadProgress', (p: { transferred: number }) => {
+					collector.count(p.transferred - bytes);
 					bytes = p.transferred;
 				});
 				request.once('retry', (_count: number, _error: Error, createRetryStream: () => Request) => {

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGunzip } from 'node:zlib';
+import type { Writable } from 'node:stream';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import type { AmplitudeClient } from '../amplitude/client.js';
 import { downloadExport } from '../amplitude/export-api.js';
 import { backoffMs, type RetryPolicy } from '../amplitude/retry.js';
@@ -8,6 +9,7 @@ import type { Logger } from '../cli/logger.js';
 import { AmpImportError, dataError } from '../errors.js';
 import { lineBlocks, type LineBlock } from '../pipeline/lines.js';
 import type { Checkpoint } from '../pipeline/output-sink.js';
+import { YoungCollector } from '../pipeline/young-collector.js';
 import { readExportZip, type ExportEntry } from '../pipeline/zip-entries.js';
 import { addHours, exportHour, hoursBetween, isoHour } from './hours.js';
 import type { EventsRunStats } from './stats.js';
@@ -123,30 +125,63 @@ async function* decodeZip(o: ExportSourceOptions, zipPath: string, hoursSeen: Se
 		o.stats.skippedEntries++;
 		o.logger.warn(`skipping zip entry "${name}": not named like <app>/<app>_<YYYY-MM-DD>_<H>#<n>.json.gz`);
 	};
-	for await (const { entry, open } of readExportZip(zipPath, skip)) {
+	for await (const { entry, chunks } of readExportZip(zipPath, skip)) {
 		o.stats.files++;
 		o.stats.current.entry = entry.name;
 		hoursSeen.add(`${entry.date}_${entry.hour}`);
-		yield* decodeEntry(o, entry, await open());
+		yield* decodeEntry(o, entry, chunks());
 	}
 }
 
-async function* decodeEntry(o: ExportSourceOptions, entry: ExportEntry, raw: NodeJS.ReadableStream & { destroy(): void }): AsyncGenerator<EntryBlock> {
+/** Spent zlib chunks are returned to malloc only by a collection; see YoungCollector. */
+const youngCollector = new YoungCollector(8 << 20);
+
+async function* decodeEntry(o: ExportSourceOptions, entry: ExportEntry, chunks: AsyncIterable<Uint8Array>): AsyncGenerator<EntryBlock> {
 	// Large output chunks: fewer callbacks from the zlib thread for the same bytes.
 	const gunzip = createGunzip({ chunkSize: 64 * 1024 });
-	raw.on('error', (error: Error) => gunzip.destroy(error));
-	raw.pipe(gunzip);
+	const feeding = feed(chunks, gunzip);
 	const limits = { maxLineBytes: o.maxLineBytes, maxBytes: o.maxEntryBytes, label: `entry ${entry.name}` };
+	const inflated = (n: number) => {
+		o.stats.bytesInflated += n;
+		youngCollector.count(n);
+	};
 	try {
-		for await (const block of lineBlocks(gunzip, limits, (n) => (o.stats.bytesInflated += n), undefined, o.takeBuffer)) {
+		for await (const block of lineBlocks(gunzip, limits, inflated, undefined, o.takeBuffer)) {
 			yield { ...block, entry: entry.name };
 		}
 	} catch (error) {
 		if (error instanceof AmpImportError) throw error;
 		throw dataError(`entry ${entry.name} cannot be decompressed: ${(error as Error).message}`, 'The export file is corrupt; rerun to download it again.', error);
 	} finally {
-		raw.unpipe(gunzip);
-		raw.destroy();
 		gunzip.destroy();
+		await feeding;
 	}
+}
+
+/**
+Writes the chunks into gunzip one at a time, each once the previous is consumed (a chunk's buffer is reused by the
+next), then ends it. A failure to read ends gunzip with that error, which its reader then sees; a gunzip closed
+early (its reader stopped) stops the feeding.
+*/
+async function feed(chunks: AsyncIterable<Uint8Array>, gunzip: Gunzip): Promise<void> {
+	try {
+		for await (const chunk of chunks) if (!(await written(gunzip, chunk))) return;
+		gunzip.end();
+	} catch (error) {
+		gunzip.destroy(error as Error);
+	}
+}
+
+/** Resolves true once `stream` has consumed `chunk`, false if it closed first (a write in progress when a stream is
+destroyed never calls back). */
+function written(stream: Writable, chunk: Uint8Array): Promise<boolean> {
+	return new Promise((resolve, reject) => {
+		const closed = () => resolve(false);
+		stream.once('close', closed);
+		stream.write(chunk, (error) => {
+			stream.off('close', closed);
+			if (error) reject(error);
+			else resolve(true);
+		});
+	});
 }

@@ -72,6 +72,36 @@ describe('events: explicit range', () => {
 		}
 	});
 
+	it('fails with exit 65, naming the entry, when a gzip entry breaks off after several reads of the zip', async () => {
+		const [entry] = syntheticEntries({ seed: 10, firstHourMs: Date.UTC(2026, 9, 1, 0), hours: 1, eventsPerHour: 2_500, partitions: 1 });
+		const gzipped = gzipSync(entry!.ndjson);
+		expect(gzipped.length).toBeGreaterThan(600_000);
+		const zip = await buildZip([{ name: entry!.name, raw: gzipped.subarray(0, 550_000) }]);
+		server.use(exportApi({ answer: () => zipResponse(zip) }));
+		const result = await events(['--start', '2026-10-01T00', '--end', '2026-10-01T00']);
+		expect(result.code).toBe(65);
+		expect(result.stderr).toContain(`entry ${entry!.name} cannot be decompressed`);
+		expect(result.stdout).toBe('');
+	});
+
+	it('stops reading an entry mid-way when a line is too long, and the next run reads the same zip whole', async () => {
+		const entries = syntheticEntries({ seed: 11, firstHourMs: Date.UTC(2026, 9, 1, 0), hours: 1, eventsPerHour: 5_000, partitions: 2 });
+		const [first, second] = entries;
+		const lines0 = first!.ndjson.split('\n');
+		// A long line deep in the first entry: the entry is abandoned while its zip reads are in flight.
+		const long = JSON.stringify({ uuid: 'x', event_type: 'y'.repeat(3_000) });
+		const zip = await buildZip([{ name: first!.name, ndjson: [...lines0.slice(0, 2_000), long, ...lines0.slice(2_000)].join('\n') }, second!]);
+		server.use(exportApi({ answer: () => zipResponse(zip) }));
+		const config = join(home.path, 'amp.json');
+		writeFileSync(config, JSON.stringify({ events: { maxLineBytes: 2_500 } }));
+		const failed = await events(['--config', config, '--start', '2026-10-01T00', '--end', '2026-10-01T00']);
+		expect(failed.code).toBe(65);
+		expect(failed.stderr).toContain(`entry ${first!.name}: line 2001 is longer than 2500 bytes`);
+		const whole = await events(['--start', '2026-10-01T00', '--end', '2026-10-01T00', '--raw']);
+		expect(whole.code).toBe(0);
+		expect(lines(whole.stdout)).toHaveLength(5_001);
+	});
+
 	it('prints the requests with --dry-run and makes none', async () => {
 		const calls: ExportCall[] = [];
 		server.use(exportApi({ calls }));

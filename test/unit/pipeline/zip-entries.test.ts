@@ -16,10 +16,11 @@ function noise(length: number, seed: number): Buffer {
 
 async function entryBytes(zipPath: string): Promise<Map<string, Buffer>> {
 	const bytes = new Map<string, Buffer>();
-	for await (const { entry, open } of readExportZip(zipPath, () => undefined)) {
-		const chunks: Buffer[] = [];
-		for await (const chunk of await open()) chunks.push(chunk as Buffer);
-		bytes.set(entry.name, Buffer.concat(chunks));
+	for await (const { entry, chunks } of readExportZip(zipPath, () => undefined)) {
+		const parts: Buffer[] = [];
+		// Copied: a chunk may be overwritten by the next.
+		for await (const chunk of chunks()) parts.push(Buffer.from(chunk));
+		bytes.set(entry.name, Buffer.concat(parts));
 	}
 	return bytes;
 }

@@ -1,0 +1,29 @@
+/** V8's collection function, present when node runs with --expose-gc (see src/cli/node-flags.ts). */
+const gc = (globalThis as { gc?: (options: { type: 'minor' | 'major' }) => void }).gc;
+const collectYoung = gc && (() => gc({ type: 'minor' }));
+
+/**
+Asks V8 for a young-generation collection (a scavenge: a fraction of a millisecond) each time `everyBytes` more
+bytes have gone through. Why: a Buffer's memory is malloc'd outside V8's heap and returned only when a collection
+finds the Buffer dead, and V8 collects the young generation when 1 MB of *heap* objects has been allocated,
+whatever the Buffers hold. The events reader inflates hundreds of MB a second in 64 KB zlib chunks while allocating
+very little on the heap, so dead chunks piled up to ~25 MB of the main thread's malloc heap between collections
+(measured: 12 MB with a collection every 8 MB inflated, at no measurable CPU cost). Without --expose-gc this does
+nothing.
+*/
+export class YoungCollector {
+	#since = 0;
+
+	constructor(
+		private readonly everyBytes: number,
+		private readonly collect: (() => void) | undefined = collectYoung,
+	) {}
+
+	/** Counts `bytes` more, and collects once `everyBytes` have gone by since the last collection. */
+	count(bytes: number): void {
+		this.#since += bytes;
+		if (this.#since < this.everyBytes || !this.collect) return;
+		this.#since = 0;
+		this.collect();
+	}
+}
