@@ -48,9 +48,9 @@ an `unavailable` error, so the caller can download it again.
 Amplitude stores its .json.gz files in the zip (compression method 0). Those are read straight from the file, in
 256 KB reads into one buffer reused for the whole zip. yauzl's own stream reads 16 KB at a time into a new buffer
 each time: on a 470 MB export those round trips through libuv's thread pool and the small gunzip inputs cost 2.5-3.0
-CPU s, and the buffers, which outlive a young-generation collection while gunzip works through them, piled up in
-the main thread's heap until a full collection (a fresh 256 KB buffer per read made that worse: +14 MB). A deflated
-(or encrypted) entry goes through yauzl, which inflates it and checks its size.
+CPU s. (A fresh 256 KB buffer per read was as fast, but spent buffers piled up in malloc's heap between collections:
++14 MB peak RSS.) A deflated (or encrypted) entry goes through yauzl, which inflates it and checks its size (or
+refuses it).
 */
 export async function* readExportZip(path: string, onSkip: (name: string) => void): AsyncGenerator<ZipEntryReader> {
 	let zip: yauzl.ZipFile;
