@@ -9,6 +9,8 @@ import { createGzip } from 'node:zlib';
 import { syncDir } from '../atomic-file.js';
 import { AmpImportError } from '../errors.js';
 
+const flushAheadBytes = 32 << 20;
+
 /** A marker in the item stream: everything before it forms a unit (a window) that must be made durable together. */
 export interface Checkpoint<M> {
 	checkpoint: M;
@@ -46,6 +48,10 @@ export class OutputSink<M> extends Writable {
 	#pendingDurable: M[] = [];
 	/** The write in progress: abort() lets it settle first, so a checkpoint being made is not cut in half. */
 	#inflight: Promise<void> = Promise.resolve();
+	/** A flush to disk started ahead of the checkpoint (see #flushAhead), and what it failed with. */
+	#flushing?: Promise<void>;
+	#flushError?: unknown;
+	#unflushed = 0;
 	bytesOut = 0;
 
 	constructor(
@@ -62,6 +68,8 @@ export class OutputSink<M> extends Writable {
 			cannot take this one with it; right when the source runs ahead on its own (events' workers).
 			*/
 			highWaterMark?: number;
+			/** How much output between flushes started ahead of a checkpoint (default 32 MB; see #flushAhead). */
+			flushAheadBytes?: number;
 		},
 	) {
 		super({ objectMode: true, highWaterMark: options.highWaterMark ?? 8 });
@@ -96,6 +104,7 @@ export class OutputSink<M> extends Writable {
 			});
 			this.#plainBytes += bytesWritten;
 			if (typeof text !== 'string') this.options.release?.(text);
+			this.#flushAhead(bytesWritten);
 			return;
 		}
 		const segment = (this.#segment ??= this.#openGzipSegment());
@@ -125,6 +134,7 @@ export class OutputSink<M> extends Writable {
 				handle.write(chunk, 0, chunk.length, position).then(({ bytesWritten }) => {
 					position += bytesWritten;
 					written.bytes += bytesWritten;
+					this.#flushAhead(bytesWritten);
 					cb();
 				}, cb);
 			},
@@ -145,10 +155,34 @@ export class OutputSink<M> extends Writable {
 		const bytes = (segment?.written.bytes ?? 0) + this.#plainBytes;
 		this.#plainBytes = 0;
 		if (bytes === 0) return;
+		await this.#flushing;
+		this.#unflushed = 0;
+		if (this.#flushError !== undefined) throw fileError(this.#flushError, this.#spoolPath);
 		await this.#handle!.sync().catch((e: unknown) => {
 			throw fileError(e, this.#spoolPath);
 		});
 		this.#offset += bytes;
+	}
+
+	/**
+	Starts writing the spool's data to disk every 32 MB, while the output goes on. The kernel would otherwise keep a
+	whole window's output in its cache (it starts on its own only past 10% of RAM), and the checkpoint's fsync would
+	then write it all while the run waits: ~0.3 s for the 470 MB of a 1x bench export, over a second at 4x. The
+	checkpoint still syncs; this only leaves it less to do. Not for durability: a failure here is reported there.
+	*/
+	#flushAhead(bytes: number): void {
+		this.#unflushed += bytes;
+		if (this.#unflushed < (this.options.flushAheadBytes ?? flushAheadBytes) || this.#flushing || !this.#handle) return;
+		this.#unflushed = 0;
+		this.#flushing = this.#handle.datasync().then(
+			() => {
+				this.#flushing = undefined;
+			},
+			(error: unknown) => {
+				this.#flushError ??= error;
+				this.#flushing = undefined;
+			},
+		);
 	}
 
 	async #checkpoint(marker: M): Promise<void> {
@@ -187,6 +221,7 @@ export class OutputSink<M> extends Writable {
 	*/
 	async abort(): Promise<string | undefined> {
 		await this.#inflight;
+		await this.#flushing;
 		const segment = this.#segment;
 		this.#segment = undefined;
 		this.#plainBytes = 0;
@@ -202,6 +237,7 @@ export class OutputSink<M> extends Writable {
 	}
 
 	async #publish(): Promise<string | undefined> {
+		await this.#flushing;
 		const handle = this.#handle!;
 		this.#handle = undefined;
 		if (this.target.kind === 'stdout') {
