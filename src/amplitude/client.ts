@@ -137,7 +137,7 @@ export class AmplitudeClient {
 				let superseded = false;
 				let bytes = 0;
 				// The socket's spent 64 KB chunks are freed only by a collection (see YoungCollector).
-				const collector = new YoungCollector(8 << 20);
+				const collector = new YoungCollector();
 				request.on('downloadProgress', (p: { transferred: number }) => {
 					collector.count(p.transferred - bytes);
 					bytes = p.transferred;

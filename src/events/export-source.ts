@@ -134,7 +134,7 @@ async function* decodeZip(o: ExportSourceOptions, zipPath: string, hoursSeen: Se
 }
 
 /** Spent zlib chunks are returned to malloc only by a collection; see YoungCollector. */
-const youngCollector = new YoungCollector(8 << 20);
+const youngCollector = new YoungCollector();
 
 async function* decodeEntry(o: ExportSourceOptions, entry: ExportEntry, chunks: AsyncIterable<Uint8Array>): AsyncGenerator<EntryBlock> {
 	// Large output chunks: fewer callbacks from the zlib thread for the same bytes.

@@ -8,8 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { syncDir } from '../atomic-file.js';
 import { AmpImportError } from '../errors.js';
-
-const flushAheadBytes = 32 << 20;
+import { FlushAhead } from './flush-ahead.js';
 
 /** A marker in the item stream: everything before it forms a unit (a window) that must be made durable together. */
 export interface Checkpoint<M> {
@@ -48,10 +47,8 @@ export class OutputSink<M> extends Writable {
 	#pendingDurable: M[] = [];
 	/** The write in progress: abort() lets it settle first, so a checkpoint being made is not cut in half. */
 	#inflight: Promise<void> = Promise.resolve();
-	/** A flush to disk started ahead of the checkpoint (see #flushAhead), and what it failed with. */
-	#flushing?: Promise<void>;
-	#flushError?: unknown;
-	#unflushed = 0;
+	/** Writes the spool's data to disk as it grows, so the checkpoints' fsyncs are short (see FlushAhead). */
+	#flushAhead?: FlushAhead;
 	bytesOut = 0;
 
 	constructor(
@@ -68,7 +65,7 @@ export class OutputSink<M> extends Writable {
 			cannot take this one with it; right when the source runs ahead on its own (events' workers).
 			*/
 			highWaterMark?: number;
-			/** How much output between flushes started ahead of a checkpoint (default 32 MB; see #flushAhead). */
+			/** How much output between flushes started ahead of a checkpoint (default 32 MB; see FlushAhead). */
 			flushAheadBytes?: number;
 		},
 	) {
@@ -82,6 +79,8 @@ export class OutputSink<M> extends Writable {
 		this.#spoolPath = join(dir, `.${base}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
 		try {
 			this.#handle = await open(this.#spoolPath, 'wx+', 0o644);
+			const handle = this.#handle;
+			this.#flushAhead = new FlushAhead(() => handle.datasync(), this.options.flushAheadBytes);
 		} catch (error) {
 			throw fileError(error, this.#spoolPath);
 		}
@@ -104,7 +103,7 @@ export class OutputSink<M> extends Writable {
 			});
 			this.#plainBytes += bytesWritten;
 			if (typeof text !== 'string') this.options.release?.(text);
-			this.#flushAhead(bytesWritten);
+			this.#flushAhead?.written(bytesWritten);
 			return;
 		}
 		const segment = (this.#segment ??= this.#openGzipSegment());
@@ -134,7 +133,7 @@ export class OutputSink<M> extends Writable {
 				handle.write(chunk, 0, chunk.length, position).then(({ bytesWritten }) => {
 					position += bytesWritten;
 					written.bytes += bytesWritten;
-					this.#flushAhead(bytesWritten);
+					this.#flushAhead?.written(bytesWritten);
 					cb();
 				}, cb);
 			},
@@ -155,34 +154,13 @@ export class OutputSink<M> extends Writable {
 		const bytes = (segment?.written.bytes ?? 0) + this.#plainBytes;
 		this.#plainBytes = 0;
 		if (bytes === 0) return;
-		await this.#flushing;
-		this.#unflushed = 0;
-		if (this.#flushError !== undefined) throw fileError(this.#flushError, this.#spoolPath);
-		await this.#handle!.sync().catch((e: unknown) => {
-			throw fileError(e, this.#spoolPath);
-		});
+		try {
+			await this.#flushAhead?.settle();
+			await this.#handle!.sync();
+		} catch (error) {
+			throw fileError(error, this.#spoolPath);
+		}
 		this.#offset += bytes;
-	}
-
-	/**
-	Starts writing the spool's data to disk every 32 MB, while the output goes on. The kernel would otherwise keep a
-	whole window's output in its cache (it starts on its own only past 10% of RAM), and the checkpoint's fsync would
-	then write it all while the run waits: ~0.3 s for the 470 MB of a 1x bench export, over a second at 4x. The
-	checkpoint still syncs; this only leaves it less to do. Not for durability: a failure here is reported there.
-	*/
-	#flushAhead(bytes: number): void {
-		this.#unflushed += bytes;
-		if (this.#unflushed < (this.options.flushAheadBytes ?? flushAheadBytes) || this.#flushing || !this.#handle) return;
-		this.#unflushed = 0;
-		this.#flushing = this.#handle.datasync().then(
-			() => {
-				this.#flushing = undefined;
-			},
-			(error: unknown) => {
-				this.#flushError ??= error;
-				this.#flushing = undefined;
-			},
-		);
 	}
 
 	async #checkpoint(marker: M): Promise<void> {
@@ -221,7 +199,7 @@ export class OutputSink<M> extends Writable {
 	*/
 	async abort(): Promise<string | undefined> {
 		await this.#inflight;
-		await this.#flushing;
+		await this.#flushAhead?.idle();
 		const segment = this.#segment;
 		this.#segment = undefined;
 		this.#plainBytes = 0;
@@ -237,7 +215,7 @@ export class OutputSink<M> extends Writable {
 	}
 
 	async #publish(): Promise<string | undefined> {
-		await this.#flushing;
+		await this.#flushAhead?.idle();
 		const handle = this.#handle!;
 		this.#handle = undefined;
 		if (this.target.kind === 'stdout') {

@@ -3,7 +3,7 @@ const gc = (globalThis as { gc?: (options: { type: 'minor' | 'major' }) => void 
 const collectYoung = gc && (() => gc({ type: 'minor' }));
 
 /**
-Asks V8 for a young-generation collection (a scavenge: a fraction of a millisecond) each time `everyBytes` more
+Asks V8 for a young-generation collection (a scavenge: a fraction of a millisecond) each time `everyBytes` (8 MB) more
 bytes have gone through. Why: a Buffer's memory is malloc'd outside V8's heap and returned only when a collection
 finds the Buffer dead, and V8 collects the young generation when 1 MB of *heap* objects has been allocated,
 whatever the Buffers hold. The events reader inflates hundreds of MB a second in 64 KB zlib chunks while allocating
@@ -15,7 +15,7 @@ export class YoungCollector {
 	#since = 0;
 
 	constructor(
-		private readonly everyBytes: number,
+		private readonly everyBytes = 8 << 20,
 		private readonly collect: (() => void) | undefined = collectYoung,
 	) {}
 
