@@ -31,6 +31,8 @@ export interface DownloadResult {
 	/** The Location of a redirect not followed. */
 	location?: string;
 	contentEncoding?: string;
+	/** The start of the body of a passed error status (Amplitude's own message, for the log). */
+	errorBody?: string;
 }
 
 export interface RequestOptions {
@@ -94,10 +96,11 @@ export class AmplitudeClient {
 	/** GET a JSON document. */
 	async getJson<T>(path: string, what: string, options: RequestOptions = {}): Promise<{ status: number; body: T }> {
 		const passStatuses = options.passStatuses ?? [];
+		const scoped = requestSignal(options.signal);
 		try {
 			const response = await this.#got.get(stripSlash(path), {
 				searchParams: options.searchParams,
-				signal: options.signal,
+				signal: scoped.signal,
 				retry: this.#retryOptions(what, [...(options.noRetryStatuses ?? []), ...passStatuses]),
 				responseType: 'text',
 			});
@@ -108,6 +111,8 @@ export class AmplitudeClient {
 				return { status, body: parseJson<T>(String(error.response.body ?? ''), status, what, true) };
 			}
 			throw toClientError(error, what, options.signal);
+		} finally {
+			scoped.done();
 		}
 	}
 
@@ -123,12 +128,13 @@ export class AmplitudeClient {
 		options: RequestOptions & { authenticated?: boolean; followRedirect?: boolean } = {},
 	): Promise<DownloadResult> {
 		const absolute = /^https?:\/\//.test(pathOrUrl);
+		const scoped = requestSignal(options.signal);
 		const start = () =>
 			this.#got.stream(absolute ? pathOrUrl : stripSlash(pathOrUrl), {
 				prefixUrl: absolute ? '' : this.baseUrl,
 				headers: options.authenticated === false ? { authorization: undefined } : {},
 				searchParams: options.searchParams,
-				signal: options.signal,
+				signal: scoped.signal,
 				retry: this.#retryOptions(what, [...(options.noRetryStatuses ?? []), ...(options.passStatuses ?? [])]),
 				followRedirect: options.followRedirect ?? true,
 			});
@@ -162,7 +168,9 @@ export class AmplitudeClient {
 						if (superseded) return;
 						if (error instanceof HTTPError && (options.passStatuses ?? []).includes(error.response.statusCode)) {
 							const location = error.response.headers.location;
-							resolve({ status: error.response.statusCode, bytes: 0, location: typeof location === 'string' ? location : undefined });
+							const body = error.response.body;
+							const errorBody = typeof body === 'string' ? body.slice(0, 1000) : Buffer.isBuffer(body) ? body.subarray(0, 1000).toString('utf8') : undefined;
+							resolve({ status: error.response.statusCode, bytes: 0, location: typeof location === 'string' ? location : undefined, errorBody });
 							return;
 						}
 						reject(toClientError(error, what, options.signal));
@@ -170,8 +178,22 @@ export class AmplitudeClient {
 				);
 			};
 			attach(start());
-		});
+		}).finally(() => scoped.done());
 	}
+}
+
+/**
+A signal of the request's own that follows the run's. got adds an abort listener to the signal of every request and
+never removes it, so passing the run's signal to each request leaked one listener per window (a 90-day backfill
+warned of a leak); this listener is removed when the request settles.
+*/
+function requestSignal(signal: AbortSignal | undefined): { signal?: AbortSignal; done: () => void } {
+	if (!signal) return { done: () => undefined };
+	const controller = new AbortController();
+	if (signal.aborted) controller.abort(signal.reason);
+	const follow = () => controller.abort(signal.reason);
+	signal.addEventListener('abort', follow, { once: true });
+	return { signal: controller.signal, done: () => signal.removeEventListener('abort', follow) };
 }
 
 function parseJson<T>(text: string, status: number, what: string, lenient = false): T {

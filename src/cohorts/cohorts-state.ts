@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { StateFile } from '../state/state-file.js';
 import { RunLock } from '../state/lock.js';
+import { Journal, type StateChange } from '../state/journal.js';
 import { projectKey } from '../state/events-state.js';
 import type { Region } from '../config/schema.js';
 
@@ -11,6 +12,8 @@ const cohortStateSchema = z.strictObject({
 	lastComputed: z.number().optional(),
 	importedAt: z.string().optional(),
 	members: z.number().optional(),
+	/** The member list written at that import: its line count and sha256, checked before it is read (cohorts/member-store.ts). */
+	list: z.strictObject({ count: z.number(), sha256: z.string() }).optional(),
 	/** A download requested and not yet imported: resumed instead of spending another of the month's downloads. */
 	pending: z.strictObject({ requestId: z.string(), requestedAt: z.string(), lastComputed: z.number().optional() }).optional(),
 });
@@ -33,19 +36,21 @@ export function cohortsStateFiles(stateDir: string, apiKey: string, region: Regi
 		dir: stateDir,
 		state: new StateFile<CohortsState>(join(stateDir, `cohorts-${key}.json`), cohortsStateSchema),
 		lock: new RunLock(join(stateDir, `cohorts-${key}.lock`)),
+		journal: new Journal(join(stateDir, `cohorts-${key}.commit`)),
 	};
 }
 
 /**
 The cohorts state of one run, written through one queue: cohorts are prepared concurrently, and every change
-(a request id saved, an import done) must land in the file in order, never overwriting another.
+(a request id saved, an import committed) must land in the file in order, each built on the one before, never
+overwriting another.
 */
 export class CohortsStateWriter {
-	#queue: Promise<void> = Promise.resolve();
+	#queue: Promise<unknown> = Promise.resolve();
 
 	constructor(
 		private readonly file: StateFile<CohortsState>,
-		readonly value: CohortsState,
+		public value: CohortsState,
 	) {}
 
 	static async open(file: StateFile<CohortsState>, region: Region): Promise<CohortsStateWriter> {
@@ -57,16 +62,36 @@ export class CohortsStateWriter {
 	}
 
 	update(id: string, name: string, change: (current: CohortState) => CohortState): Promise<void> {
-		this.value.cohorts[id] = change(this.value.cohorts[id] ?? { name });
-		const snapshot = structuredClone(this.value);
-		this.#queue = this.#queue.then(() => this.file.write(snapshot));
-		return this.#queue;
+		return this.#enqueue(async () => {
+			this.value.cohorts[id] = change(this.value.cohorts[id] ?? { name });
+			await this.file.write(structuredClone(this.value));
+		});
 	}
 
 	setLastRun(summary: Record<string, unknown>): Promise<void> {
-		this.value.lastRun = summary;
-		const snapshot = structuredClone(this.value);
-		this.#queue = this.#queue.then(() => this.file.write(snapshot));
-		return this.#queue;
+		return this.#enqueue(async () => {
+			this.value.lastRun = summary;
+			await this.file.write(structuredClone(this.value));
+		});
+	}
+
+	/**
+	Commits an import with its output: `change` edits a copy of the state, `commit` is given that copy's file content
+	to move together with the output (state/journal.ts); the copy becomes the state only once the commit is done.
+	*/
+	commit<T>(change: (draft: CohortsState) => void, commit: (state: StateChange) => Promise<T>): Promise<T> {
+		return this.#enqueue(async () => {
+			const draft = structuredClone(this.value);
+			change(draft);
+			const result = await commit(this.file.change(draft));
+			this.value = draft;
+			return result;
+		});
+	}
+
+	#enqueue<T>(work: () => Promise<T>): Promise<T> {
+		const next = this.#queue.then(work);
+		this.#queue = next.catch(() => undefined);
+		return next;
 	}
 }

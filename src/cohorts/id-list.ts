@@ -1,6 +1,7 @@
 /**
-Amplitude IDs as float64 (they are integers far below 2^53), in a growable typed array: 2,000,000 members take
-16 MB, where an array of strings would take well over 100 MB.
+Amplitude IDs in a growable typed array of 8-byte slots: 2,000,000 members take 16 MB, where an array of strings
+would take well over 100 MB. An id is held exactly, whatever its size (see encodeId): the slots are float64 only
+because a Float64Array sorts and compares natively.
 */
 export class IdList {
 	#ids: Float64Array;
@@ -64,33 +65,145 @@ export function contains(sorted: Float64Array, id: number): boolean {
 	return false;
 }
 
-/** An Amplitude ID from the file, or undefined when it is not a plain integer we can hold exactly. */
+/**
+An Amplitude ID as a float64 whose bits are the id's 64 bits. Ids are held exactly this way up to 2^63 - 2^52
+(integers above 2^53 would round as numbers), and order is kept: non-negative floats sort as their bit patterns.
+The patterns above are NaNs, which do not compare: such an id is refused. Every id in memory goes through here,
+so ids read from the cohort file, the member list and the previous import always compare alike.
+*/
+const scratch = new Float64Array(1);
+const scratchWords = new Uint32Array(scratch.buffer);
+const [low, high] = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? [0, 1] : [1, 0];
+const twoTo32 = 4294967296;
+/** The first high word whose patterns are NaN (exponent all ones). */
+const nanHigh = 0x7ff00000;
+
+function encodeWords(hi: number, lo: number): number {
+	if (hi >= nanHigh) return -1;
+	scratchWords[high] = hi;
+	scratchWords[low] = lo;
+	return scratch[0]!;
+}
+
+/** The decimal text of an id made by encodeId (for messages and tests). */
+export function decodeId(id: number): string {
+	scratch[0] = id;
+	return ((BigInt(scratchWords[high]!) << 32n) | BigInt(scratchWords[low]!)).toString();
+}
+
+/** An Amplitude ID from the file, encoded (see above), or undefined when it is not a plain integer we can hold. */
 export function parseAmplitudeId(value: string | undefined): number | undefined {
 	// By character codes, not a regex: this runs for every member, twice on a re-import.
-	if (!value || value.length > 16) return undefined;
-	let id = 0;
+	if (!value || value.length > 19) return undefined;
+	let hi = 0;
+	let lo = 0;
 	for (let i = 0; i < value.length; i++) {
 		const digit = value.charCodeAt(i) - 48;
 		if (digit < 0 || digit > 9) return undefined;
-		id = id * 10 + digit;
+		lo = lo * 10 + digit;
+		hi *= 10;
+		if (lo >= twoTo32) {
+			const carry = Math.floor(lo / twoTo32);
+			lo -= carry * twoTo32;
+			hi += carry;
+		}
 	}
-	// Past 2^53 the sum above may round onto a safe integer: compare the text itself.
-	if (value.length === 16 && value > '9007199254740991') return undefined;
-	return id;
+	const id = encodeWords(hi, lo);
+	return id === -1 ? undefined : id;
 }
 
-const maxSafeDigits = Buffer.from(String(Number.MAX_SAFE_INTEGER));
-
-/** parseAmplitudeId on the bytes `b[start, end)`: the integer, or -1. */
+/** parseAmplitudeId on the bytes `b[start, end)`: the encoded id, or -1. */
 export function parseAmplitudeIdAt(b: Buffer, start: number, end: number): number {
 	const length = end - start;
-	if (length <= 0 || length > 16) return -1;
-	let id = 0;
+	if (length <= 0 || length > 19) return -1;
+	let hi = 0;
+	let lo = 0;
 	for (let i = start; i < end; i++) {
 		const digit = b[i]! - 48;
 		if (digit < 0 || digit > 9) return -1;
-		id = id * 10 + digit;
+		lo = lo * 10 + digit;
+		hi *= 10;
+		if (lo >= twoTo32) {
+			const carry = Math.floor(lo / twoTo32);
+			lo -= carry * twoTo32;
+			hi += carry;
+		}
 	}
-	if (length === 16 && b.compare(maxSafeDigits, 0, 16, start, end) > 0) return -1;
-	return id;
+	return encodeWords(hi, lo);
+}
+
+/**
+The ids seen so far in one import, to drop a member the file lists twice: open addressing over 8-byte slots, grown
+past 70% full. `sorted` then compacts the slots in place and sorts them, so the set becomes the import's sorted id
+list without a second copy.
+*/
+export class IdSet {
+	#slots: Float64Array;
+	#mask: number;
+	#size = 0;
+	/** Slot value 0 marks an empty slot, so the id encoded as 0 is kept aside. */
+	#hasZero = false;
+
+	constructor(expected = 1024) {
+		let capacity = 1024;
+		while (capacity * 0.7 < expected) capacity *= 2;
+		this.#slots = new Float64Array(capacity);
+		this.#mask = capacity - 1;
+	}
+
+	get size(): number {
+		return this.#size;
+	}
+
+	/** Adds an id; false when it was there already. */
+	add(id: number): boolean {
+		if (id === 0) {
+			if (this.#hasZero) return false;
+			this.#hasZero = true;
+			this.#size++;
+			return true;
+		}
+		if ((this.#size + 1) > this.#slots.length * 0.7) this.#grow();
+		const slots = this.#slots;
+		scratch[0] = id;
+		for (let i = hashWords(scratchWords[0]!, scratchWords[1]!) & this.#mask; ; i = (i + 1) & this.#mask) {
+			const slot = slots[i]!;
+			if (slot === 0) {
+				slots[i] = id;
+				this.#size++;
+				return true;
+			}
+			if (slot === id) return false;
+		}
+	}
+
+	#grow(): void {
+		const old = this.#slots;
+		this.#slots = new Float64Array(old.length * 2);
+		this.#mask = this.#slots.length - 1;
+		this.#size = this.#hasZero ? 1 : 0;
+		const zero = this.#hasZero;
+		this.#hasZero = false;
+		for (let i = 0; i < old.length; i++) if (old[i] !== 0) this.add(old[i]!);
+		if (zero) this.#hasZero = true;
+	}
+
+	/** The ids, sorted ascending, in the set's own memory (the set is spent after this). */
+	sorted(): Float64Array {
+		const slots = this.#slots;
+		let n = 0;
+		for (let i = 0; i < slots.length; i++) {
+			const v = slots[i]!;
+			if (v !== 0) slots[n++] = v;
+		}
+		// Never full (at most 70%), so there is room for the zero; sorting puts it first.
+		if (this.#hasZero) slots[n++] = 0;
+		return slots.subarray(0, n).sort();
+	}
+}
+
+function hashWords(a: number, b: number): number {
+	let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+	h ^= h >>> 15;
+	return Math.imul(h, 0xc2b2ae35) ^ (h >>> 13);
 }

@@ -1,23 +1,26 @@
 import type { Logger } from '../cli/logger.js';
-import { dataError } from '../errors.js';
+import { AmpImportError, dataError } from '../errors.js';
 import type { LineMapper } from '../mapping/compile.js';
 import type { Checkpoint } from '../pipeline/output-sink.js';
 import type { LineBuffer } from '../pipeline/line-buffer.js';
 import { inOrder } from '../pipeline/worker-pool.js';
 import { csvBlocks } from './csv-blocks.js';
 import { invalidCsv, openCohortFile, parseHeader, type MemberRow } from './csv-members.js';
-import type { CohortFields } from './member-block.js';
+import type { CohortFields, MemberBlockResult } from './member-block.js';
+import { contains, IdSet } from './id-list.js';
 import { cohortRecordFields } from './member-bytes.js';
 import { blockBytes, type MemberMapping } from './member-mapping.js';
-import type { MemberStore, NextMembers } from './member-store.js';
+import type { MemberListCheck, MemberStore, NextMembers } from './member-store.js';
 import type { PreparedCohort } from './prepare.js';
 import type { CohortsRunStats } from './stats.js';
 
-/** Marks the end of a cohort's records: once durable, its member file and state are committed. */
+/** Marks the end of a cohort's records: its member file and state are committed with them. */
 export interface CohortDone {
 	prepared: PreparedCohort;
 	next: NextMembers;
 	members: number;
+	/** The new member list's line count and checksum, for the state. */
+	list: MemberListCheck;
 }
 
 export interface MemberRecordsOptions {
@@ -31,6 +34,12 @@ export interface MemberRecordsOptions {
 	logger: Logger;
 	/** Every member file started, so a failed run can remove the ones never committed. */
 	started: NextMembers[];
+	/** What the state recorded of the last import's member list (undefined: never imported). */
+	previousList?: { count: number; sha256?: string };
+	/** --force: a member list that does not match the state is set aside (no leavers this time) instead of stopping the run. */
+	force: boolean;
+	/** Temp-file tag (delivery/leftovers.ts). */
+	tag: string;
 	/** Where the leavers' lines are encoded. */
 	lines: LineBuffer;
 }
@@ -47,9 +56,11 @@ export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsO
 	/** What the records take from the cohort (sent with every block, so only these few fields). */
 	const fields: CohortFields = { id: cohort.id, name: cohort.name, lastComputed: cohort.lastComputed };
 	const label = `cohort ${cohort.id} file`;
-	const previous = await o.store.previousIds();
-	const next = await o.store.startNext(cohort.size ?? 0);
+	const previous = await readPrevious(o, `cohort ${cohort.id} "${cohort.name}"`);
+	const next = await o.store.startNext(o.tag);
 	o.started.push(next);
+	const seen = new IdSet(cohort.size ?? 0);
+	const writesLine = (id: number) => !o.changesOnly || previous === undefined || !contains(previous, id);
 	const input = await openCohortFile(prepared.file);
 	let members = 0;
 	try {
@@ -74,28 +85,88 @@ export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsO
 			}
 			o.stats.badRows += result.badIds - result.badIdSamples.length;
 			for (const [field, count] of result.badValues) o.stats.mapping.recordBad(field, count);
-			await next.addBlock(result.ids, result.members);
+			const unique = dropRepeatedMembers(result, seen, writesLine, previous);
+			if (unique.repeated) {
+				o.stats.repeatedRows += unique.repeated;
+				o.logger.warn(`${label}: ${unique.repeated} row(s) repeat a member listed earlier in the file; each member is written once`);
+			}
+			await next.addBlock(unique.ids, unique.members);
 			o.mapping.giveBlock(result.members);
-			members += result.ids.length;
-			o.stats.members += result.ids.length;
-			o.stats.joins += result.joins;
-			o.stats.records += result.records;
-			if (result.lines.length) yield result.lines;
+			members += unique.ids.length;
+			o.stats.members += unique.ids.length;
+			o.stats.joins += result.joins - unique.repeatedJoins;
+			o.stats.records += result.records - unique.repeatedLines;
+			if (unique.lines.length) yield unique.lines;
 			else o.mapping.giveOutput(result.lines);
 		}
 	} finally {
 		input.destroy();
 	}
-	await next.close();
-	if (previous) yield* leaverRecords(o, next, fields);
-	yield { checkpoint: { prepared, next, members } };
+	const list = await next.close();
+	const current = seen.sorted();
+	if (previous) yield* leaverRecords(o, current, fields);
+	yield { checkpoint: { prepared, next, members, list } };
+}
+
+/** The last import's ids, checked against the state; with --force a list that does not match is set aside. */
+async function readPrevious(o: MemberRecordsOptions, cohort: string): Promise<Float64Array | undefined> {
+	try {
+		return await o.store.previousIds(o.previousList, cohort);
+	} catch (error) {
+		if (!o.force || !(error instanceof AmpImportError) || error.kind !== 'data') throw error;
+		o.logger.warn(`${error.message}; --force: importing every member, and no leavers this time`);
+		return undefined;
+	}
+}
+
+/**
+A block without the members the file already listed (a repeated row): the common case, nothing repeated, returns
+the block's own buffers untouched. Otherwise the repeated members' lines are cut from the output (a member has an
+output line unless --changes-only leaves it out) and from the member file's lines.
+*/
+function dropRepeatedMembers(result: MemberBlockResult, seen: IdSet, writesLine: (id: number) => boolean, previous: Float64Array | undefined) {
+	const { ids } = result;
+	let repeated = 0;
+	const keep = new Uint8Array(ids.length);
+	for (let i = 0; i < ids.length; i++) {
+		if (seen.add(ids[i]!)) keep[i] = 1;
+		else repeated++;
+	}
+	if (repeated === 0) return { ids, members: result.members, lines: result.lines, repeated, repeatedJoins: 0, repeatedLines: 0 };
+	let repeatedJoins = 0;
+	let repeatedLines = 0;
+	const lines: Uint8Array[] = [];
+	const members: Uint8Array[] = [];
+	let line = 0;
+	for (let i = 0, memberAt = 0; i < ids.length; i++) {
+		const memberEnd = result.members.indexOf(10, memberAt) + 1;
+		const hasLine = writesLine(ids[i]!);
+		const lineEnd = hasLine ? result.lines.indexOf(10, line) + 1 : line;
+		if (keep[i]) {
+			members.push(result.members.subarray(memberAt, memberEnd));
+			if (hasLine) lines.push(result.lines.subarray(line, lineEnd));
+		} else {
+			if (hasLine) repeatedLines++;
+			if (previous !== undefined && !contains(previous, ids[i]!)) repeatedJoins++;
+		}
+		memberAt = memberEnd;
+		line = lineEnd;
+	}
+	return {
+		ids: ids.filter((_, i) => keep[i] === 1),
+		members: Buffer.concat(members),
+		lines: Buffer.concat(lines),
+		repeated,
+		repeatedJoins,
+		repeatedLines,
+	};
 }
 
 /** Records with membership false for the last import's members who are not in this one. */
-async function* leaverRecords(o: MemberRecordsOptions, next: NextMembers, cohort: CohortFields) {
+async function* leaverRecords(o: MemberRecordsOptions, current: Float64Array, cohort: CohortFields) {
 	const fields = cohortRecordFields(cohort, false);
 	const drain = () => o.lines.drainInto(o.mapping.takeOutput(o.lines.length));
-	for await (const leaver of o.store.leavers(next.ids.sorted())) {
+	for await (const leaver of o.store.leavers(current)) {
 		o.stats.leaves++;
 		o.stats.records++;
 		const row: Record<string, unknown> = { amplitude_id: leaver.amplitudeId } satisfies MemberRow;

@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from '../cli/context.js';
 import { Progress } from '../cli/progress.js';
@@ -10,11 +10,13 @@ import type { Config, Region } from '../config/schema.js';
 import { compileLineMapper } from '../mapping/compile.js';
 import { cohortFieldTable } from '../mapping/cohorts-table.js';
 import { epochToRfc3339 } from '../mapping/timestamps.js';
-import { OutputClosedError, OutputSink, type SinkTarget } from '../pipeline/output-sink.js';
+import { OutputClosedError } from '../pipeline/output-sink.js';
 import { LineBuffer } from '../pipeline/line-buffer.js';
-import { resolveOutputName } from '../events/output-name.js';
 import { floorHour } from '../events/hours.js';
 import { stateDirOf } from '../paths.js';
+import { fsError } from '../errors.js';
+import { removeLeftovers, tempTag } from '../delivery/leftovers.js';
+import { commitFiles, RunOutput } from '../delivery/run-output.js';
 import { cohortsStateFiles, CohortsStateWriter } from './cohorts-state.js';
 import { Semaphore, RateLimit } from './limits.js';
 import { MemberMapping } from './member-mapping.js';
@@ -33,6 +35,8 @@ export interface CohortsRunOptions {
 	demo?: { client: AmplitudeClient; apiKey: string };
 	/** Test knobs: the first poll delay and its cap. */
 	pollMs?: number;
+	/** --overwrite: the run may replace an existing output file. */
+	overwrite?: boolean;
 }
 
 type Decision = { cohort: CohortInfo; action: 'import' | 'unchanged' | 'too-large' };
@@ -49,18 +53,79 @@ export async function runCohorts(ctx: Context, config: Config, options: CohortsR
 	const region: Region = auth?.region ?? 'us';
 	const stateDir = options.demo ? join(tmpdir(), `amp-import-demo-${process.pid}`) : stateDirOf(config.stateDir, io.cwd, io.env);
 	const files = cohortsStateFiles(stateDir, options.demo?.apiKey ?? auth!.credentials.apiKey, region);
-	if (!options.dryRun) await files.lock.acquire('cohorts', io.now());
+	const internal = new AbortController();
+	if (!options.dryRun) await files.lock.acquire('cohorts', io.now(), (lost) => internal.abort(lost));
+	let output: RunOutput<CohortDone> | undefined;
 	try {
+		if (!options.dryRun) {
+			if (await files.journal.recover()) ctx.logger.info('completed the commit of a run that stopped after deciding it');
+			const template = config.cohorts.output && config.cohorts.output !== '-' ? resolve(io.cwd, config.cohorts.output) : undefined;
+			const swept = await removeLeftovers('cohorts', files.key, template ? [dirname(template), stateDir] : [stateDir]);
+			if (swept) ctx.logger.debug(`removed ${swept} temp file(s) left by runs that were killed`);
+		}
+		const state = await CohortsStateWriter.open(files.state, region);
+		const stats = new CohortsRunStats();
+		// The table's output names the config may change: Lytics' integration's "Amplitude ID Field" and "Cohort Names Field".
+		const rename = { amplitude_id: config.cohorts.idField, amplitude_cohort_names: config.cohorts.namesField };
+		// No thread starts before the first block is mapped.
+		const mapping = new MemberMapping({ rename, raw: config.cohorts.shape === 'raw', workers: config.cohorts.workers });
+		if (!options.dryRun) output = await openOutput(ctx, config, { files, state, stats, mapping, options, lock: internal.signal });
 		const all = await listCohorts(client, { signal: ctx.signal });
 		const selected = selectCohorts(all, config.cohorts.select);
-		const state = await CohortsStateWriter.open(files.state, region);
 		const decisions = selected.map((cohort): Decision => ({ cohort, action: decide(cohort, state, options.force) }));
 		if (options.dryRun) return printPlan(ctx, decisions);
-		await importCohorts(ctx, config, client, files, state, decisions, options);
+		const run = { files, state, stats, mapping, rename, options, output: output!, signal: AbortSignal.any([ctx.signal, internal.signal]) };
+		output = undefined; // from here importCohorts ends it
+		await importCohorts(ctx, config, client, decisions, run);
 	} finally {
+		await output?.fail().catch(() => undefined);
 		await files.lock.release();
 		if (options.demo) await rm(stateDir, { recursive: true, force: true });
 	}
+}
+
+interface RunParts {
+	files: ReturnType<typeof cohortsStateFiles>;
+	state: CohortsStateWriter;
+	stats: CohortsRunStats;
+	mapping: MemberMapping;
+	options: CohortsRunOptions;
+}
+
+/** The run's output, checked before any request: each cohort's records commit with its member list and state. */
+function openOutput(ctx: Context, config: Config, parts: RunParts & { lock: AbortSignal }): Promise<RunOutput<CohortDone>> {
+	const { io, logger } = ctx;
+	const { files, state, stats, mapping, options, lock } = parts;
+	const now = io.now();
+	const hour = floorHour(now.getTime());
+	return RunOutput.open<CohortDone>({
+		job: 'cohorts',
+		output: config.cohorts.output,
+		cwd: io.cwd,
+		stdout: io.stdout,
+		gzip: config.cohorts.gzip,
+		names: () => ({ first: hour, last: hour, now }),
+		stateful: true,
+		overwrite: Boolean(options.overwrite),
+		tag: tempTag('cohorts', files.key),
+		release: mapping.giveOutput,
+		lockLost: () => (lock.aborted ? (lock.reason as Error) : undefined),
+		commit: async (units, renames, deliver) => {
+			const lists = units.map(({ next }) => ({ from: next.tempPath, to: next.finalPath }));
+			const importedAt = io.now().toISOString();
+			await state.commit(
+				(draft) => {
+					for (const { prepared, members, list } of units) {
+						const { cohort } = prepared;
+						draft.cohorts[cohort.id] = { name: cohort.name, lastComputed: cohort.lastComputed, importedAt, members, list };
+					}
+				},
+				(change) => commitFiles(files.journal, [...renames, ...lists], change, deliver),
+			);
+			stats.imported += units.length;
+			for (const { prepared, members } of units) logger.info(`cohort ${prepared.cohort.id} "${prepared.cohort.name}": ${members} members imported`);
+		},
+	});
 }
 
 function decide(cohort: CohortInfo, state: CohortsStateWriter, force: boolean): Decision['action'] {
@@ -81,14 +146,12 @@ async function importCohorts(
 	ctx: Context,
 	config: Config,
 	client: AmplitudeClient,
-	files: ReturnType<typeof cohortsStateFiles>,
-	state: CohortsStateWriter,
 	decisions: Decision[],
-	options: CohortsRunOptions,
+	run: RunParts & { rename: Record<string, string>; output: RunOutput<CohortDone>; signal: AbortSignal },
 ): Promise<void> {
 	const { logger, io } = ctx;
+	const { files, state, stats, mapping, rename, options, output, signal: runSignal } = run;
 	const cfg = config.cohorts;
-	const stats = new CohortsRunStats();
 	stats.selected = decisions.length;
 	for (const { cohort, action } of decisions) {
 		if (action === 'unchanged') {
@@ -104,35 +167,20 @@ async function importCohorts(
 	const usage = await cohortUsage(client, ctx.signal).catch(() => undefined);
 	if (usage) logger.debug('cohort download usage', { usage });
 	if (toImport.length === 0) {
+		await output.fail();
+		await mapping.close();
 		logger.summary('cohorts run summary', stats.summary({ output: 'none' }));
 		return;
 	}
 
-	const now = io.now();
-	const template = cfg.output && cfg.output !== '-' ? resolve(io.cwd, cfg.output) : undefined;
-	const hour = floorHour(now.getTime());
-	const finalName = template && resolveOutputName(template, { first: hour, last: hour, now });
-	const target: SinkTarget = finalName ? { kind: 'file', path: finalName } : { kind: 'stdout', stream: io.stdout };
-	const committed = new Set<NextMembers>();
 	const started: NextMembers[] = [];
-	const tempDir = await mkdtemp(join(tmpdir(), 'amp-import-cohorts-'));
-	// The table's output names the config may change: the seed's "Amplitude ID Field" and "Cohort Names Field".
-	const rename = { amplitude_id: cfg.idField, amplitude_cohort_names: cfg.namesField };
-	const mapping = new MemberMapping({ rename, raw: cfg.shape === 'raw', workers: cfg.workers });
-	const sink = new OutputSink<CohortDone>(target, {
-		gzip: cfg.gzip || Boolean(finalName?.endsWith('.gz')),
-		release: mapping.giveOutput,
-		onDurable: async ({ prepared, next, members }) => {
-			await next.commit();
-			committed.add(next);
-			stats.imported++;
-			const { cohort } = prepared;
-			await state.update(cohort.id, cohort.name, () => ({ name: cohort.name, lastComputed: cohort.lastComputed, importedAt: io.now().toISOString(), members, pending: undefined }));
-			logger.info(`cohort ${cohort.id} "${cohort.name}": ${members} members imported`);
-		},
+	const tag = tempTag('cohorts', files.key);
+	const tempDir = await mkdtemp(join(tmpdir(), `${tag}-`)).catch(async (error: unknown) => {
+		await output.fail();
+		throw fsError(error, `creating a temp folder in ${tmpdir()}`);
 	});
 	const internal = new AbortController();
-	const signal = AbortSignal.any([ctx.signal, internal.signal]);
+	const signal = AbortSignal.any([runSignal, internal.signal]);
 	const semaphore = new Semaphore(cfg.concurrency);
 	const limiter = new RateLimit(60, 10 * 60_000, () => io.now().getTime(), (ms) => io.sleep(ms, signal));
 	const prepareContext = { client, config: cfg, state, limiter, tempDir, logger, stats, signal, now: io.now, sleep: io.sleep, pollMs: options.pollMs };
@@ -144,7 +192,6 @@ async function importCohorts(
 	let prepares: Array<Promise<PreparedCohort>> = [];
 	let outputPath: string | undefined;
 	try {
-		await sink.open();
 		await progress.start();
 		prepares = toImport.map((cohort) => semaphore.run(() => prepareCohort(prepareContext, cohort)));
 		for (const p of prepares) p.catch(() => undefined); // awaited in order below; a failure surfaces there
@@ -153,26 +200,28 @@ async function importCohorts(
 				const prepared = await pending;
 				current = `"${prepared.cohort.name}"`;
 				const store = new MemberStore(files.dir, files.key, prepared.cohort.id);
-				yield* memberRecords(prepared, { store, mapping, mapper, raw: cfg.shape === 'raw', changesOnly: cfg.changesOnly, stats, logger, started, lines });
+				const last = state.cohort(prepared.cohort.id);
+				const previousList = last?.importedAt === undefined ? undefined : { count: last.list?.count ?? last.members ?? 0, sha256: last.list?.sha256 };
+				yield* memberRecords(prepared, { store, mapping, mapper, raw: cfg.shape === 'raw', changesOnly: cfg.changesOnly, stats, logger, started, lines, previousList, force: options.force, tag });
 			}
 		};
-		await pipeline(source, sink, { signal: ctx.signal });
-		outputPath = await sink.commit();
+		await pipeline(source, output.sink, { signal: runSignal });
+		outputPath = await output.finish();
 	} catch (error) {
 		progress.stop();
 		internal.abort();
-		outputPath = await sink.abort().catch(() => undefined);
+		await output.fail().catch(() => undefined);
 		await Promise.allSettled(prepares);
-		if (outputPath) logger.warn(`kept the ${stats.imported} completely imported cohort(s) in ${outputPath}`);
 		if (error instanceof OutputClosedError) {
 			logger.info('output closed by the reader; stopped');
 			return;
 		}
-		throw ctx.signal.aborted && ctx.signal.reason ? ctx.signal.reason : error;
+		throw runSignal.aborted && runSignal.reason ? runSignal.reason : error;
 	} finally {
 		progress.stop();
 		await mapping.close(); // first: a thread left running would keep the process from exiting
-		for (const next of started) if (!committed.has(next)) await next.discard();
+		// A member list that was committed has been renamed away: removing its temp name is a no-op.
+		for (const next of started) await next.discard();
 		await rm(tempDir, { recursive: true, force: true });
 	}
 	const summary = stats.summary({ output: outputPath ?? 'stdout' });

@@ -15,6 +15,8 @@ export class CohortsRunStats {
 	leaves = 0;
 	records = 0;
 	badRows = 0;
+	/** Rows naming a member the file had already listed (written once). */
+	repeatedRows = 0;
 	readonly mapping = new MappingStats();
 	readonly startedAt = Date.now();
 
@@ -33,6 +35,7 @@ export class CohortsRunStats {
 			leaves: this.leaves,
 			records: this.records,
 			badRows: this.badRows,
+			repeatedRows: this.repeatedRows,
 			badValues: this.mapping.badValues,
 			seconds: Number(((Date.now() - this.startedAt) / 1000).toFixed(2)),
 		};

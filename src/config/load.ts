@@ -1,6 +1,6 @@
 import { cosmiconfig } from 'cosmiconfig';
 import { z } from 'zod';
-import { configError } from '../errors.js';
+import { configError, usageError } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
 import { formatIssues, pathToString, type Origins } from './format-issues.js';
 
@@ -75,6 +75,10 @@ export async function loadConfig(options: {
 	if (!parsed.success) {
 		const where = result?.filepath ? ` in ${result.filepath}` : '';
 		const lines = formatIssues(parsed.error.issues, origins, knownKeysAt);
+		// A bad flag value is a usage error (64), reported on one line; anything from the file or environment is config (78).
+		const flags = new Set((options.flags ?? []).map((f) => f.flag));
+		const fromFlags = parsed.error.issues.every((issue) => flags.has(origins.get(pathToString(issue.path)) ?? ''));
+		if (fromFlags) throw usageError(lines.join('; '), 'See --help for the accepted values.');
 		throw configError(
 			`invalid configuration${where}: ${lines.length} problem${lines.length === 1 ? '' : 's'}`,
 			'Fix the values listed above; see the README for every key.',

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { baseUrl, flag, integer, oneOf, positiveNumber, text, listOf, timeOfDay, timeZone } from './fields.js';
 import { additionalEventFields, defaultEventFields } from '../mapping/events-table.js';
+import { jobPlaceholders, unknownPlaceholders } from '../delivery/output-target.js';
+
+/** An output file name: `-` (stdout) or a path whose `{…}` placeholders the job knows. */
+const outputName = (job: 'events' | 'cohorts') =>
+	text().superRefine((value, context) => {
+		const unknown = unknownPlaceholders(value, job);
+		if (unknown.length) {
+			const known = jobPlaceholders[job].map((p) => `{${p}}`).join(' ');
+			context.addIssue({ code: 'custom', message: `unknown placeholder ${unknown.map((u) => `{${u}}`).join(', ')} (known: ${known})` });
+		}
+	});
 
 /**
 The whole configuration, one schema. Every object is strict: an unknown key is an error (a typo must not be
@@ -27,7 +38,7 @@ const eventsSchema = z.strictObject({
 	lagHours: integer(2, 168).default(3),
 	windowHours: integer(1, 24 * 365).default(24),
 	shape: oneOf(['mapped', 'raw']).default('mapped'),
-	output: text().optional(),
+	output: outputName('events').optional(),
 	gzip: flag().default(false),
 	onBadRecord: oneOf(['fail', 'skip']).default('fail'),
 	fields: z
@@ -63,7 +74,7 @@ const cohortsSchema = z.strictObject({
 	concurrency: integer(1, 4).default(2),
 	pollDeadlineMinutes: integer(1, 24 * 60).default(30),
 	shape: oneOf(['mapped', 'raw']).default('mapped'),
-	output: text().optional(),
+	output: outputName('cohorts').optional(),
 	gzip: flag().default(false),
 	changesOnly: flag().default(false),
 	/** --keep-updated runs daily at this time of day (HH:MM, 24-hour) in `timezone`. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { AmplitudeClient } from '../amplitude/client.js';
-import { downloadExport } from '../amplitude/export-api.js';
+import { downloadExport, type ExportOutcome } from '../amplitude/export-api.js';
 import { backoffMs, type RetryPolicy } from '../amplitude/retry.js';
 import type { Logger } from '../cli/logger.js';
 import { AmpImportError, dataError } from '../errors.js';
@@ -58,18 +58,24 @@ export async function* exportSource(o: ExportSourceOptions): AsyncGenerator<Entr
 		const zipPath = join(o.tempDir, `export-${exportHour(window.first)}-${exportHour(window.last)}.zip`);
 		try {
 			const outcome = await fetchWindow(o, window, zipPath, label);
-			if (outcome === 'too-large') {
+			if (outcome.kind === 'rejected') {
+				throw new AmpImportError('usage', `Amplitude rejected the export request ${label} (400, not about its size): "${outcome.message.slice(0, 200)}"`, {
+					hint: 'Amplitude refuses ranges over 365 days and malformed hours; check --start, --end and events.windowHours.',
+				});
+			}
+			if (outcome.kind === 'too-large') {
+				const said = outcome.status === 400 ? `over 4 GB (400${outcome.message ? `: "${outcome.message.slice(0, 120)}"` : ''})` : 'timed out building it (504)';
 				if (hours === 1) {
-					throw new AmpImportError('export-too-large', `export hour ${isoHour(window.first)} is too large for the Export API even alone (over 4 GB, or it times out)`, {
+					throw new AmpImportError('export-too-large', `export hour ${isoHour(window.first)} is too large for the Export API even alone: Amplitude said ${said}`, {
 						hint: "Export this hour through Amplitude's Amazon S3 export (Data Destinations → Amazon S3); amp-import cannot split an hour further.",
 					});
 				}
 				size = Math.ceil(hours / 2);
 				o.stats.splits++;
-				o.logger.warn(`export ${label} is too large; splitting into windows of ${size} h for the rest of the run`);
+				o.logger.warn(`export ${label} is too large (Amplitude said ${said}); splitting into windows of ${size} h for the rest of the run`);
 				continue;
 			}
-			if (outcome === 'empty') {
+			if (outcome.kind === 'empty') {
 				o.stats.emptyHours += hours;
 				o.logger.debug(`export ${label}: no data (404)`);
 			} else {
@@ -87,15 +93,15 @@ export async function* exportSource(o: ExportSourceOptions): AsyncGenerator<Entr
 }
 
 /** Downloads a window; a 200 that is not a readable zip is fetched again (then fails: never "no data"). */
-async function fetchWindow(o: ExportSourceOptions, window: WindowDone, zipPath: string, label: string): Promise<'zip' | 'empty' | 'too-large'> {
+async function fetchWindow(o: ExportSourceOptions, window: WindowDone, zipPath: string, label: string): Promise<ExportOutcome> {
 	for (let attempt = 1; ; attempt++) {
 		const outcome = await downloadExport(o.client, window, zipPath, o.signal);
-		if (outcome.kind === 'empty' || outcome.kind === 'too-large') return outcome.kind;
+		if (outcome.kind === 'empty' || outcome.kind === 'too-large' || outcome.kind === 'rejected') return outcome;
 		let problem: string;
 		if (outcome.kind === 'zip') {
 			o.stats.bytesDownloaded += outcome.bytes;
 			problem = await zipProblem(zipPath);
-			if (!problem) return 'zip';
+			if (!problem) return outcome;
 		} else {
 			problem = `the body is not a zip (starts with "${outcome.sample}")`;
 		}

@@ -3,7 +3,8 @@ import { usageError } from '../errors.js';
 
 /** What a run will export: an inclusive hour range, or nothing (with the reason), or "start from now on". */
 export type RunPlan =
-	| { kind: 'range'; first: number; last: number; reason: string }
+	/** `clampedFrom`: an explicit --end past the newest exportable hour, cut back to it. */
+	| { kind: 'range'; first: number; last: number; reason: string; clampedFrom?: number }
 	| { kind: 'up-to-date'; cursor: number; newest: number }
 	| { kind: 'from-now'; cursor: number };
 
@@ -19,16 +20,23 @@ export interface PlanInput {
 }
 
 /**
-Decides the hour range of a run. Explicit --start/--end win. Otherwise incremental: from the cursor's next hour up
-to the newest exportable hour; with no cursor, `backfillDays` days back, where 0 means "from now on": the cursor is
-set to the newest exportable hour and nothing is exported this time.
+Decides the hour range of a run. Explicit --start/--end win (no --end: up to the newest exportable hour). Otherwise
+incremental: from the cursor's next hour up to the newest exportable hour; with no cursor, `backfillDays` days back,
+where 0 means "from now on": the cursor is set to the newest exportable hour and nothing is exported this time.
+No plan ever reaches past the newest exportable hour: an hour not yet complete at Amplitude would be exported
+short, and a cursor past it would skip the rest for good.
 */
 export function planRun(input: PlanInput): RunPlan {
 	const newest = newestExportableHour(input.now, input.lagHours);
 	if (input.start !== undefined || input.end !== undefined) {
-		if (input.start === undefined || input.end === undefined) throw usageError('--start and --end go together');
-		if (input.start > input.end) throw usageError(`--start ${isoHour(input.start)} is after --end ${isoHour(input.end)}`);
-		return { kind: 'range', first: input.start, last: input.end, reason: 'explicit range' };
+		if (input.start === undefined) throw usageError('--end needs --start');
+		if (input.start > newest) {
+			throw usageError(`--start ${isoHour(input.start)} is not exportable yet: the newest exportable hour is ${isoHour(newest)}`, 'Amplitude exports an hour about 2 hours after it ends (lagHours); rerun later.');
+		}
+		const end = input.end ?? newest;
+		if (input.start > end) throw usageError(`--start ${isoHour(input.start)} is after --end ${isoHour(end)}`);
+		const clamped = end > newest ? { clampedFrom: end } : {};
+		return { kind: 'range', first: input.start, last: Math.min(end, newest), reason: 'explicit range', ...clamped };
 	}
 	if (input.cursor !== undefined) {
 		const first = addHours(input.cursor, 1);

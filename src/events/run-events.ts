@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from '../cli/context.js';
 import { Progress } from '../cli/progress.js';
@@ -8,13 +8,16 @@ import type { AmplitudeClient } from '../amplitude/client.js';
 import type { Config } from '../config/schema.js';
 import { selectRows } from '../mapping/compile.js';
 import { additionalEventFieldTable, eventFieldTable } from '../mapping/events-table.js';
-import { OutputClosedError, OutputSink, type SinkTarget } from '../pipeline/output-sink.js';
+import { OutputClosedError } from '../pipeline/output-sink.js';
 import { cursorToHour, eventsStateFiles, hourToCursor, type EventsState } from '../state/events-state.js';
 import type { StateFile } from '../state/state-file.js';
+import type { Journal } from '../state/journal.js';
 import { stateDirOf } from '../paths.js';
+import { fsError } from '../errors.js';
+import { removeLeftovers, tempTag } from '../delivery/leftovers.js';
+import { commitFiles, RunOutput } from '../delivery/run-output.js';
 import { exportSource, type WindowDone } from './export-source.js';
 import { addHours, exportHour, hoursBetween, isoHour } from './hours.js';
-import { resolveOutputName } from './output-name.js';
 import { planRun, windows, type RunPlan } from './plan.js';
 import { EventsRunStats } from './stats.js';
 import { mapBlocks } from './map-blocks.js';
@@ -27,6 +30,15 @@ export interface EventsRunOptions {
 	dryRun: boolean;
 	/** Set by --demo: a local server, its credentials and its range. */
 	demo?: { client: AmplitudeClient; first: number; last: number };
+	/** --overwrite: a run that keeps state may replace an existing output file. */
+	overwrite?: boolean;
+}
+
+/** Where a stateful run keeps its cursor, lock and commit journal, and the tag of its temp files. */
+interface RunFiles {
+	state: StateFile<EventsState>;
+	journal: Journal;
+	key: string;
 }
 
 /**
@@ -38,14 +50,21 @@ export async function runEvents(ctx: Context, config: Config, options: EventsRun
 	const explicit = options.demo ? { start: options.demo.first, end: options.demo.last } : { start: options.start, end: options.end };
 	const stateful = !options.demo && (explicit.start === undefined || options.stateDirFlag);
 	const auth = options.demo ? undefined : await ctx.auth();
-	const files = auth && stateful ? eventsStateFiles(stateDirOf(config.stateDir, io.cwd, io.env), auth.credentials.apiKey, auth.region) : undefined;
+	const stateDir = stateDirOf(config.stateDir, io.cwd, io.env);
+	const files = auth && stateful ? { ...eventsStateFiles(stateDir, auth.credentials.apiKey, auth.region), dir: stateDir } : undefined;
 
-	if (files && !options.dryRun) await files.lock.acquire('events', io.now());
+	const internal = new AbortController();
+	if (files && !options.dryRun) await files.lock.acquire('events', io.now(), (lost) => internal.abort(lost));
 	try {
+		if (files && !options.dryRun && (await files.journal.recover())) logger.info('completed the commit of a run that stopped after deciding it');
 		const state = files ? await files.state.read() : undefined;
 		const cursor = state ? cursorToHour(state.cursor) : undefined;
 		const plan = planRun({ now: io.now(), lagHours: config.events.lagHours, backfillDays: config.events.backfillDays, cursor, ...explicit });
 		if (options.dryRun) return printDryRun(ctx, plan, config.events.windowHours);
+		const output = config.events.output && config.events.output !== '-' ? resolve(io.cwd, config.events.output) : undefined;
+		const folders = [...(output ? [dirname(output)] : []), ...(files ? [files.dir] : [])];
+		const swept = await removeLeftovers('events', files?.key, folders);
+		if (swept) logger.debug(`removed ${swept} temp file(s) left by runs that were killed`);
 		if (plan.kind === 'up-to-date') {
 			logger.info(`events are up to date: cursor ${isoHour(plan.cursor)}, newest exportable hour ${isoHour(plan.newest)}`);
 			return;
@@ -55,50 +74,74 @@ export async function runEvents(ctx: Context, config: Config, options: EventsRun
 			logger.info(`backfillDays is 0: starting from now on; cursor set to ${isoHour(plan.cursor)}, nothing exported this time`);
 			return;
 		}
+		if (plan.clampedFrom !== undefined) {
+			logger.warn(`--end ${isoHour(plan.clampedFrom)} is not exportable yet; exporting up to the newest exportable hour, ${isoHour(plan.last)}`);
+		}
 		const client = options.demo?.client ?? (await ctx.client(auth));
 		logger.info(`exporting events ${isoHour(plan.first)}..${isoHour(plan.last)} (${hoursBetween(plan.first, plan.last)} h, ${plan.reason})`);
 		const advance = files && (cursor === undefined || plan.first === addHours(cursor, 1)) ? files.state : undefined;
 		if (files && !advance) logger.warn(`--start ${isoHour(plan.first)} does not continue the cursor ${isoHour(cursor!)}; the cursor is left alone`);
-		await exportRange(ctx, config, client, plan, advance, auth?.region ?? 'us');
+		const run: RunContext = {
+			files,
+			advance,
+			region: auth?.region ?? 'us',
+			overwrite: Boolean(options.overwrite),
+			signal: AbortSignal.any([ctx.signal, internal.signal]),
+			lockLost: () => (internal.signal.aborted ? (internal.signal.reason as Error) : undefined),
+		};
+		await exportRange(ctx, config, client, plan, run);
 	} finally {
 		await files?.lock.release();
 	}
 }
 
-async function exportRange(
-	ctx: Context,
-	config: Config,
-	client: AmplitudeClient,
-	plan: { first: number; last: number },
-	state: StateFile<EventsState> | undefined,
-	region: 'us' | 'eu',
-): Promise<void> {
+interface RunContext {
+	files?: RunFiles & { dir: string };
+	/** The state file when this run continues the cursor (and so moves it). */
+	advance?: StateFile<EventsState>;
+	region: 'us' | 'eu';
+	overwrite: boolean;
+	/** The run's signal and the lock's: a lost lock stops the run before it commits. */
+	signal: AbortSignal;
+	lockLost: () => Error | undefined;
+}
+
+async function exportRange(ctx: Context, config: Config, client: AmplitudeClient, plan: { first: number; last: number }, run: RunContext): Promise<void> {
 	const { logger, io } = ctx;
 	const ev = config.events;
 	const stats = new EventsRunStats();
 	const runStarted = io.now();
-	const outputTemplate = ev.output && ev.output !== '-' ? resolve(io.cwd, ev.output) : undefined;
-	const target: SinkTarget = outputTemplate
-		? { kind: 'file', path: resolveOutputName(outputTemplate, { first: plan.first, last: plan.last, now: runStarted }) }
-		: { kind: 'stdout', stream: io.stdout };
-	const gzip = ev.gzip || Boolean(outputTemplate?.endsWith('.gz'));
+	const tag = tempTag('events', run.files?.key);
 	let lastWindow: WindowDone | undefined;
-	const sink = new OutputSink<WindowDone>(target, {
-		gzip,
+	const output = await RunOutput.open<WindowDone>({
+		job: 'events',
+		output: ev.output,
+		cwd: io.cwd,
+		stdout: io.stdout,
+		gzip: ev.gzip,
+		names: (done) => ({ first: plan.first, last: done?.at(-1)?.last ?? plan.last, now: runStarted }),
+		stateful: run.files !== undefined,
+		overwrite: run.overwrite,
+		lockLost: run.lockLost,
+		commit: async (units, renames, deliver) => {
+			const last = units.at(-1)!;
+			const next = run.advance && { ...newState(run.region, last.last, io.now()), lastRun: stats.summary({}) };
+			await commitFiles(run.files?.journal, renames, next ? run.advance!.change(next) : undefined, deliver);
+			lastWindow = last;
+		},
+		tag,
 		release: (bytes) => mapping.release(bytes),
 		highWaterMark: 1,
-		finalPath: outputTemplate ? (last) => resolveOutputName(outputTemplate, { first: plan.first, last: last.last, now: runStarted }) : undefined,
-		onDurable: async (window) => {
-			lastWindow = window;
-			if (state) await state.write({ ...newState(region, window.last, io.now()), lastRun: stats.summary({}) });
-		},
 	});
 	const progress = new Progress(ctx, () => {
 		const mb = stats.bytesInflated / 1e6;
 		const seconds = (Date.now() - stats.startedAt) / 1000;
 		return `events ${stats.current.window} ${stats.current.entry} · ${stats.events.toLocaleString('en-US')} events · ${(mb / Math.max(seconds, 0.001)).toFixed(1)} MB/s`;
 	});
-	const tempDir = await mkdtemp(join(tmpdir(), 'amp-import-'));
+	const tempDir = await mkdtemp(join(tmpdir(), `${tag}-`)).catch(async (error: unknown) => {
+		await output.fail();
+		throw fsError(error, `creating a temp folder in ${tmpdir()}`);
+	});
 	const mapping = mapBlocks<WindowDone>({
 		shape: ev.shape,
 		rows: selectRows(eventFieldTable, additionalEventFieldTable, ev.fields.include, ev.fields.exclude),
@@ -111,7 +154,6 @@ async function exportRange(
 	logger.debug(`mapping on ${mapping.threads} worker thread(s)`);
 	let outputPath: string | undefined;
 	try {
-		await sink.open();
 		await progress.start();
 		const source = exportSource({
 			client,
@@ -125,7 +167,7 @@ async function exportRange(
 			retry: { retries: config.http.retries, maxTotalMs: config.http.retryMaxSeconds * 1000, baseMs: 1000, maxDelayMs: 60_000, ...ctx.hooks.retry },
 			stats,
 			logger,
-			signal: ctx.signal,
+			signal: run.signal,
 			sleep: io.sleep,
 		});
 		const logWindows = async function* <T>(items: AsyncIterable<T>) {
@@ -137,19 +179,17 @@ async function exportRange(
 				yield item;
 			}
 		};
-		await pipeline(source, mapping.stage, logWindows, sink, {
-			signal: ctx.signal,
-		});
-		outputPath = await sink.commit();
+		await pipeline(source, mapping.stage, logWindows, output.sink, { signal: run.signal });
+		outputPath = await output.finish();
 	} catch (error) {
 		progress.stop();
-		outputPath = await sink.abort().catch(() => undefined);
-		if (outputPath) logger.warn(`kept the ${stats.windows} complete window(s) in ${outputPath}; the rest was not written`);
+		outputPath = await output.fail().catch(() => undefined);
+		if (outputPath) logger.warn(`published the complete window(s) up to ${isoHour(lastWindow!.last)} in ${outputPath}; the rest was not written`);
 		if (error instanceof OutputClosedError || (error as { cause?: unknown }).cause instanceof OutputClosedError) {
 			logger.info(`output closed by the reader; stopped${lastWindow ? ` after ${isoHour(lastWindow.last)}` : ' before any window was complete'}`);
 			return;
 		}
-		throw ctx.signal.aborted && ctx.signal.reason ? ctx.signal.reason : error;
+		throw run.signal.aborted && run.signal.reason ? run.signal.reason : error;
 	} finally {
 		progress.stop();
 		await mapping.close();
@@ -158,7 +198,7 @@ async function exportRange(
 	const summary = stats.summary({
 		range: `${isoHour(plan.first)}..${isoHour(plan.last)}`,
 		output: outputPath ?? 'stdout',
-		cursor: state && lastWindow ? hourToCursor(lastWindow.last) : undefined,
+		cursor: run.advance && lastWindow ? hourToCursor(lastWindow.last) : undefined,
 	});
 	logger.summary('events run summary', summary);
 	if (stats.mapping.badValues) logger.warn(`${stats.mapping.badValues} value(s) could not be converted and were left out`, { byField: stats.mapping.toJSON() });

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { syncDir } from '../atomic-file.js';
-import { AmpImportError } from '../errors.js';
+import { fsError } from '../errors.js';
 import { FlushAhead } from './flush-ahead.js';
 
 /** A marker in the item stream: everything before it forms a unit (a window) that must be made durable together. */
@@ -31,9 +30,9 @@ The end of every pipeline: NDJSON text in, durable output out, with checkpoints 
 Text goes to a spool file first. At each checkpoint the current segment is finished (a gzip member ended, so the
 file is valid gzip up to there) and fsynced. For stdout the segment is then copied out and the spool emptied, so a
 reader only ever sees whole windows; for a file the spool *is* the output, under a hidden temporary name in the target
-folder, renamed into place on commit. On failure the spool is cut back to the last checkpoint: a file keeps its whole
-windows and is renamed (nothing half-written), stdout has already had exactly those windows.
-`onDurable` is called with a checkpoint's marker once the output up to it is durable: the moment to advance state.
+folder, handed to `publish` on commit. On failure the spool is cut back to the last checkpoint: a file is removed
+(or, with `keepComplete`, published with its whole units), stdout has already had exactly the units delivered.
+The sink knows nothing of state: `deliver` and `publish` are where the caller commits it (state/journal.ts).
 */
 export class OutputSink<M> extends Writable {
 	#handle?: FileHandle;
@@ -55,8 +54,16 @@ export class OutputSink<M> extends Writable {
 		private readonly target: SinkTarget,
 		private readonly options: {
 			gzip: boolean;
-			onDurable: (marker: M) => Promise<void>;
-			finalPath?: (last: M) => string;
+			/**
+			Stdout: called at each checkpoint once the unit is in the spool and fsynced; `copy` writes it to the reader.
+			The caller commits its state around the copy (see state/journal.ts).
+			*/
+			deliver?: (marker: M, copy: () => Promise<void>) => Promise<void>;
+			/**
+			File: called with the finished, fsynced spool and the markers of the units it holds; renames it into place
+			(with the state, see state/journal.ts) and returns the published path.
+			*/
+			publish?: (spoolPath: string, markers: M[]) => Promise<string>;
 			/** Called with each byte chunk once it is written and no longer read (its buffer may be reused). */
 			release?: (bytes: Uint8Array) => void;
 			/**
@@ -67,6 +74,8 @@ export class OutputSink<M> extends Writable {
 			highWaterMark?: number;
 			/** How much output between flushes started ahead of a checkpoint (default 32 MB; see FlushAhead). */
 			flushAheadBytes?: number;
+			/** Names the spool: `.<output>.<tag>.partial` beside a file, `<tag>.stdout.partial` in TMPDIR (see leftovers). */
+			spoolTag?: string;
 		},
 	) {
 		super({ objectMode: true, highWaterMark: options.highWaterMark ?? 8 });
@@ -74,16 +83,21 @@ export class OutputSink<M> extends Writable {
 
 	/** Creates the spool. Call before writing. */
 	async open(): Promise<void> {
-		const dir = this.target.kind === 'file' ? dirname(this.target.path) : tmpdir();
-		const base = this.target.kind === 'file' ? basename(this.target.path) : 'stdout';
-		this.#spoolPath = join(dir, `.${base}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+		const tag = this.options.spoolTag ?? `amp-import-${process.pid}-${randomBytes(4).toString('hex')}`;
+		this.#spoolPath =
+			this.target.kind === 'file' ? join(dirname(this.target.path), `.${basename(this.target.path)}.${tag}.partial`) : join(tmpdir(), `${tag}.stdout.partial`);
 		try {
 			this.#handle = await open(this.#spoolPath, 'wx+', 0o644);
 			const handle = this.#handle;
 			this.#flushAhead = new FlushAhead(() => handle.datasync(), this.options.flushAheadBytes);
 		} catch (error) {
-			throw fileError(error, this.#spoolPath);
+			throw fsError(error, `creating ${this.#spoolPath}`);
 		}
+	}
+
+	/** The spool's path (for tests and the leftovers sweep). */
+	get spoolPath(): string {
+		return this.#spoolPath;
 	}
 
 	override _write(item: SinkItem<M>, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -99,7 +113,7 @@ export class OutputSink<M> extends Writable {
 			const position = this.#offset + this.#plainBytes;
 			const written = typeof text === 'string' ? this.#handle!.write(text, position, 'utf8') : this.#writeAll(text, position);
 			const { bytesWritten } = await written.catch((e: unknown) => {
-				throw fileError(e, this.#spoolPath);
+				throw fsError(e, `writing ${this.#spoolPath}`);
 			});
 			this.#plainBytes += bytesWritten;
 			if (typeof text !== 'string') this.options.release?.(text);
@@ -139,7 +153,7 @@ export class OutputSink<M> extends Writable {
 			},
 		});
 		const done = pipeline(input, writer).catch((e: unknown) => {
-			throw fileError(e, this.#spoolPath);
+			throw fsError(e, `writing ${this.#spoolPath}`);
 		});
 		return { input, done, written };
 	}
@@ -158,7 +172,7 @@ export class OutputSink<M> extends Writable {
 			await this.#flushAhead?.settle();
 			await this.#handle!.sync();
 		} catch (error) {
-			throw fileError(error, this.#spoolPath);
+			throw fsError(error, `writing ${this.#spoolPath}`);
 		}
 		this.#offset += bytes;
 	}
@@ -166,8 +180,9 @@ export class OutputSink<M> extends Writable {
 	async #checkpoint(marker: M): Promise<void> {
 		await this.#finishSegment();
 		if (this.target.kind === 'stdout') {
-			await this.#copyToStdout(this.target.stream);
-			await this.options.onDurable(marker);
+			const stream = this.target.stream;
+			const copy = () => this.#copyToStdout(stream);
+			await (this.options.deliver ? this.options.deliver(marker, copy) : copy());
 		} else {
 			// A file's units become durable for readers only when it is renamed into place.
 			this.#pendingDurable.push(marker);
@@ -187,17 +202,18 @@ export class OutputSink<M> extends Writable {
 		this.#offset = 0;
 	}
 
-	/** Ends a successful run: renames the file into place (or nothing more for stdout). Returns the output path. */
+	/** Ends a successful run: publishes the file (or nothing more for stdout). Returns the output path. */
 	async commit(): Promise<string | undefined> {
 		await this.#finishSegment();
 		return this.#publish();
 	}
 
 	/**
-	Ends a failed or interrupted run: drops what came after the last checkpoint. A file with at least one whole window
-	is still published (and its windows counted durable); an empty one is removed. Returns the output path, if any.
+	Ends a failed or interrupted run: drops what came after the last checkpoint. With `keepComplete` a file with at
+	least one whole unit is still published (events whose file name says which windows it holds); otherwise the
+	spool is removed and the user's path is left as it was. Returns the published path, if any.
 	*/
-	async abort(): Promise<string | undefined> {
+	async abort(options: { keepComplete?: boolean } = {}): Promise<string | undefined> {
 		await this.#inflight;
 		await this.#flushAhead?.idle();
 		const segment = this.#segment;
@@ -209,7 +225,14 @@ export class OutputSink<M> extends Writable {
 		}
 		if (!this.#handle) return undefined;
 		await this.#handle.truncate(this.#offset).catch(() => undefined);
-		if (this.target.kind === 'file' && this.#pendingDurable.length > 0) return this.#publish();
+		if (this.target.kind === 'file' && options.keepComplete && this.#pendingDurable.length > 0) {
+			try {
+				return await this.#publish();
+			} catch (error) {
+				await this.#discard();
+				throw error;
+			}
+		}
 		await this.#discard();
 		return undefined;
 	}
@@ -217,27 +240,29 @@ export class OutputSink<M> extends Writable {
 	async #publish(): Promise<string | undefined> {
 		await this.#flushAhead?.idle();
 		const handle = this.#handle!;
-		this.#handle = undefined;
 		if (this.target.kind === 'stdout') {
+			this.#handle = undefined;
 			await handle.close();
 			await rm(this.#spoolPath, { force: true });
 			return undefined;
 		}
-		await handle.sync();
+		try {
+			await handle.sync();
+		} catch (error) {
+			throw fsError(error, `writing ${this.#spoolPath}`);
+		}
+		this.#handle = undefined;
 		await handle.close();
 		const markers = this.#pendingDurable;
 		this.#pendingDurable = [];
-		const last = markers.at(-1);
-		const finalPath = last !== undefined && this.options.finalPath ? this.options.finalPath(last) : this.target.path;
-		await rename(this.#spoolPath, finalPath).catch((e: unknown) => {
-			throw fileError(e, finalPath);
-		});
-		await syncDir(dirname(finalPath));
 		this.bytesOut = this.#offset;
-		for (const marker of markers) {
-			await this.options.onDurable(marker);
+		if (!this.options.publish) throw new Error('OutputSink: a file target needs a publish step');
+		try {
+			return await this.options.publish(this.#spoolPath, markers);
+		} catch (error) {
+			await rm(this.#spoolPath, { force: true }).catch(() => undefined);
+			throw error;
 		}
-		return finalPath;
 	}
 
 	async #discard(): Promise<void> {
@@ -269,20 +294,4 @@ async function writeOrClosed(stream: Writable, chunk: Buffer): Promise<void> {
 function isClosedError(error: unknown): boolean {
 	const code = (error as NodeJS.ErrnoException)?.code;
 	return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END';
-}
-
-/** File system failures with a clear sentence; a full disk is worth its own. */
-export function fileError(error: unknown, path: string): Error {
-	if (error instanceof AmpImportError || error instanceof OutputClosedError) return error;
-	const code = (error as NodeJS.ErrnoException).code;
-	if (code === 'ENOSPC') {
-		return new AmpImportError('transient', `no space left on the device writing ${path}`, {
-			hint: 'Free disk space (or point TMPDIR / --output elsewhere) and rerun; the state was not advanced past durable output.',
-			cause: error,
-		});
-	}
-	if (code === 'EACCES' || code === 'ENOENT' || code === 'EROFS') {
-		return new AmpImportError('config', `cannot write ${path} (${code})`, { hint: 'Check that the folder exists and is writable.', cause: error });
-	}
-	return new AmpImportError('transient', `writing ${path} failed: ${(error as Error).message}`, { cause: error });
 }

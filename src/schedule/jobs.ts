@@ -33,7 +33,7 @@ export function scheduledJobs(config: Config, env: NodeJS.ProcessEnv): Record<Jo
 			next: (after) => nextDailyRun(after, config.cohorts.timeOfDay, cohortsZone),
 			cron: { minute: String(Number(minute)), hour: String(Number(hour)) },
 			onCalendar: `*-*-* ${hour}:${minute}:00 ${cohortsZone}`,
-			perRunOutput: { pattern: /\{(start|date)\}/, example: 'amplitude-cohorts-{start}.ndjson.gz' },
+			perRunOutput: { pattern: /\{(start|time)\}/, example: 'amplitude-cohorts-{time}.ndjson.gz' },
 		},
 		events: {
 			name: 'events',

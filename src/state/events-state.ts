@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { StateFile } from './state-file.js';
 import { RunLock } from './lock.js';
+import { Journal } from './journal.js';
 import type { Region } from '../config/schema.js';
 
 const hourPattern = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
@@ -32,6 +33,8 @@ export function eventsStateFiles(stateDir: string, apiKey: string, region: Regio
 	return {
 		state: new StateFile<EventsState>(join(stateDir, `events-${key}.json`), eventsStateSchema),
 		lock: new RunLock(join(stateDir, `events-${key}.lock`)),
+		journal: new Journal(join(stateDir, `events-${key}.commit`)),
+		key,
 	};
 }
 

@@ -2,7 +2,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { writeFileAtomic } from '../atomic-file.js';
-import { configError } from '../errors.js';
+import { configError, fsError } from '../errors.js';
+import type { StateChange } from './journal.js';
 
 /**
 A small JSON state file, validated on read and replaced atomically on write. A file that exists but does not parse
@@ -20,7 +21,7 @@ export class StateFile<T> {
 			text = await readFile(this.path, 'utf8');
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-			throw error;
+			throw fsError(error, `reading the state file ${this.path}`, { reading: true });
 		}
 		let data: unknown;
 		try {
@@ -34,8 +35,21 @@ export class StateFile<T> {
 	}
 
 	async write(value: T): Promise<void> {
-		await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-		await writeFileAtomic(this.path, `${JSON.stringify(value, null, 2)}\n`, 0o600);
+		try {
+			await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+			await writeFileAtomic(this.path, this.serialize(value), 0o600);
+		} catch (error) {
+			throw fsError(error, `writing the state file ${this.path}`);
+		}
+	}
+
+	/** The file's next content, for a commit that moves it together with the output (state/journal.ts). */
+	change(value: T): StateChange {
+		return { path: this.path, content: this.serialize(value) };
+	}
+
+	serialize(value: T): string {
+		return `${JSON.stringify(value, null, 2)}\n`;
 	}
 
 	#corrupt(reason: string) {

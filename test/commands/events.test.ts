@@ -357,7 +357,7 @@ describe('events: interruptions', () => {
 		expect(readState()?.cursor).toBe('2026-11-26T07');
 	});
 
-	it('exits 130 on SIGINT with the cursor at the last durable window and no temp files left', async () => {
+	it('exits 130 on SIGINT leaving the output path and the state as they were, and no temp files', async () => {
 		const { AmpImportError } = await import('../../src/errors.js');
 		const controller = new AbortController();
 		server.use(exportApi({ answer: (_c, i) => { if (i === 1) controller.abort(new AmpImportError('interrupted', 'interrupted by SIGINT', { exitCode: 130 })); return undefined; } }));
@@ -366,8 +366,8 @@ describe('events: interruptions', () => {
 		const result = await events(['--backfill-days', '3', '-o', join(out, 'events.ndjson')], { signal: controller.signal });
 		expect(result.code).toBe(130);
 		expect(result.stderr).toContain('interrupted by SIGINT');
-		expect(readState()?.cursor).toBe('2026-11-26T07');
-		expect(readdirSync(out)).toEqual(['events.ndjson']);
+		expect(readState()).toBeUndefined();
+		expect(readdirSync(out)).toEqual([]);
 		expect(readdirSync(stateDir()).filter((f) => f.endsWith('.lock'))).toEqual([]);
 	});
 });

@@ -189,10 +189,10 @@ describe('schedule', () => {
 		expect(cron.slice(0, 3)).toEqual([
 			`5 * * * * cd ${home.path} && mkdir -p ${log} && '/opt/amp import/bin/amp-import' --config ${config} --auth prod events 2>> ${log}/events.log`,
 			'CRON_TZ=America/New_York',
-			`30 2 * * * cd ${home.path} && mkdir -p ${log} && '/opt/amp import/bin/amp-import' --config ${config} --auth prod cohorts -o 'amplitude-cohorts-{start}.ndjson.gz' 2>> ${log}/cohorts.log`,
+			`30 2 * * * cd ${home.path} && mkdir -p ${log} && '/opt/amp import/bin/amp-import' --config ${config} --auth prod cohorts -o 'amplitude-cohorts-{time}.ndjson.gz' 2>> ${log}/cohorts.log`,
 		]);
 		expect(result.stdout).toContain('# System zone: Asia/Kolkata.');
-		expect(result.stdout).toContain(`ExecStart="/opt/amp import/bin/amp-import" --config ${config} --auth prod cohorts -o "amplitude-cohorts-{start}.ndjson.gz"`);
+		expect(result.stdout).toContain(`ExecStart="/opt/amp import/bin/amp-import" --config ${config} --auth prod cohorts -o "amplitude-cohorts-{time}.ndjson.gz"`);
 		expect(result.stdout).toContain('OnCalendar=*-*-* 02:30:00 America/New_York');
 		expect(result.stdout).toContain('OnCalendar=*-*-* *:05:00');
 		expect(result.stdout).toContain('systemctl --user enable --now amp-import-events.timer amp-import-cohorts.timer');

@@ -94,7 +94,7 @@ describe('validation', () => {
 		]);
 	});
 
-	it('checks the Keep Updated time of day and time zone', async () => {
+	it('checks the Keep Updated time of day and time zone; bad flag values are a usage error (64) on one line', async () => {
 		const error = await configError(
 			loadConfig({
 				cwd: fixture('empty'),
@@ -105,10 +105,14 @@ describe('validation', () => {
 				],
 			}),
 		);
-		expect(error.details).toEqual([
-			'cohorts.timeOfDay (from --time): expected a time of day as HH:MM (24-hour), such as 06:00, got "6:00"',
-			'cohorts.timezone (from --zone): expected an IANA time zone such as Europe/Berlin or America/New_York, got "Europe/Berlim"',
-		]);
+		expect(error.exitCode).toBe(64);
+		expect(error.message).toBe(
+			'cohorts.timeOfDay (from --time): expected a time of day as HH:MM (24-hour), such as 06:00, got "6:00"; ' +
+				'cohorts.timezone (from --zone): expected an IANA time zone such as Europe/Berlin or America/New_York, got "Europe/Berlim"',
+		);
+		const fromFile = await configError(loadConfig({ cwd: fixture('empty'), env: { AMPLITUDE_REGION: 'mars' }, flags: [{ path: 'events.windowHours', flag: '--window-hours', value: 0 }] }));
+		expect(fromFile.exitCode).toBe(78); // one value came from the environment: config
+		expect(fromFile.details).toHaveLength(2);
 		const { config } = await loadConfig({ cwd: fixture('empty'), env: {} });
 		expect(config.cohorts.timeOfDay).toBe('06:00');
 		expect(config.cohorts.timezone).toBeUndefined();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { RateLimit, Semaphore } from '../../src/cohorts/limits.js';
 import { selectCohorts } from '../../src/cohorts/select.js';
-import { contains, IdList, parseAmplitudeId } from '../../src/cohorts/id-list.js';
+import { contains, decodeId, IdList, IdSet, parseAmplitudeId, parseAmplitudeIdAt } from '../../src/cohorts/id-list.js';
 
 describe('limits', () => {
 	it('runs at most N tasks at once', async () => {
@@ -39,21 +39,39 @@ describe('cohort selection', () => {
 });
 
 describe('id list', () => {
-	it('holds Amplitude IDs as numbers, sorted for lookups', () => {
+	it('holds Amplitude IDs exactly, whatever their size, sorted for lookups', () => {
+		const id = (text: string) => parseAmplitudeId(text)!;
 		const list = new IdList();
-		for (const id of [5, 3, 9, 1, 7]) list.push(id);
-		for (let i = 0; i < 2000; i++) list.push(10_000 + i);
+		for (const n of ['5', '3', '9', '1', '7']) list.push(id(n));
+		for (let i = 0; i < 2000; i++) list.push(id(String(10_000 + i)));
+		// Past 2^53 as numbers these would round onto one another.
+		for (const big of ['9007199254740993', '9007199254740992', '12345678901234567890'.slice(0, 19), '9218868437227405311']) list.push(id(big));
 		const sorted = list.sorted();
-		expect(contains(sorted, 9)).toBe(true);
-		expect(contains(sorted, 4)).toBe(false);
-		expect(contains(sorted, 11_999)).toBe(true);
-		expect(parseAmplitudeId('538001826014')).toBe(538001826014);
+		expect(contains(sorted, id('9'))).toBe(true);
+		expect(contains(sorted, id('4'))).toBe(false);
+		expect(contains(sorted, id('11999'))).toBe(true);
+		expect(contains(sorted, id('9007199254740993'))).toBe(true);
+		expect(contains(sorted, id('9007199254740994'))).toBe(false);
+		expect([...sorted.slice(-4)].map(decodeId)).toEqual(['9007199254740992', '9007199254740993', '1234567890123456789', '9218868437227405311']);
+		expect(decodeId(id('538001826014'))).toBe('538001826014');
+		expect(decodeId(id('0'))).toBe('0');
 		expect(parseAmplitudeId('12a')).toBeUndefined();
 		expect(parseAmplitudeId('')).toBeUndefined();
 		expect(parseAmplitudeId(undefined)).toBeUndefined();
 		expect(parseAmplitudeId('-5')).toBeUndefined();
-		expect(parseAmplitudeId('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
-		expect(parseAmplitudeId('9007199254740993')).toBeUndefined(); // would round to a safe integer
-		expect(parseAmplitudeId('12345678901234567')).toBeUndefined();
+		expect(parseAmplitudeId('9218868437227405312')).toBeUndefined(); // 2^63 - 2^52: its bits would be a NaN
+		expect(parseAmplitudeId('12345678901234567890')).toBeUndefined(); // 20 digits: past int64
+		expect(parseAmplitudeIdAt(Buffer.from('x9007199254740993\t'), 1, 17)).toBe(id('9007199254740993'));
+	});
+
+	it('sets ids apart exactly, grows past its first size, and turns into the sorted list', () => {
+		const set = new IdSet(4);
+		const texts = ['0', '7', '9007199254740993', '9007199254740992', ...Array.from({ length: 5000 }, (_, i) => String(1_000_000 + i * 7919))];
+		for (const t of texts) expect(set.add(parseAmplitudeId(t)!)).toBe(true);
+		for (const t of texts) expect(set.add(parseAmplitudeId(t)!)).toBe(false);
+		expect(set.size).toBe(texts.length);
+		const sorted = set.sorted();
+		expect(sorted.length).toBe(texts.length);
+		expect([...sorted].map(decodeId)).toEqual([...texts].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
 	});
 });

@@ -15,6 +15,7 @@ export interface CohortsFlags {
 	dryRun?: boolean;
 	demo?: boolean;
 	keepUpdated?: boolean;
+	overwrite?: boolean;
 }
 
 export function cohortsFlagValues(flags: CohortsFlags): FlagValue[] {
@@ -32,7 +33,7 @@ export function cohortsFlagValues(flags: CohortsFlags): FlagValue[] {
 
 export async function cohortsCommand(ctx: Context, flags: CohortsFlags): Promise<void> {
 	const { config } = await ctx.config(cohortsFlagValues(flags));
-	const options = { force: Boolean(flags.force), dryRun: Boolean(flags.dryRun), pollMs: ctx.hooks.pollMs };
+	const options = { force: Boolean(flags.force), dryRun: Boolean(flags.dryRun), pollMs: ctx.hooks.pollMs, overwrite: Boolean(flags.overwrite) };
 	// Loaded here, not at the top: each command loads only what it runs (startup time and memory).
 	const { runCohorts } = await import('../../cohorts/run-cohorts.js');
 	if (flags.keepUpdated) {
@@ -61,11 +62,12 @@ export function registerCohorts(program: Command, context: () => Context): void 
 		.command('import', { isDefault: true })
 		.description('request, poll, download and map the selected cohorts (all non-archived ones by default)')
 		.option('--cohort <id|name>', 'a cohort to import, by id or exact name; repeatable [cohorts.select]', collect)
-		.option('-o, --output <file>', "file to write ('-' = stdout); {date} (UTC date) and {start} (UTC hour) placeholders; .gz compresses [cohorts.output]")
+		.option('-o, --output <file>', "file to write ('-' = stdout); {time} (UTC second), {start} (UTC hour), {date} placeholders; .gz compresses [cohorts.output]")
+		.option('--overwrite', 'replace an existing output file (a run never replaces a published file otherwise)')
 		.option('--gzip', 'gzip the output [cohorts.gzip]')
 		.option('--raw', 'emit the file\'s columns as strings plus cohort_id, cohort_name, cohort_membership, last_computed [cohorts.shape]')
 		.option('--changes-only', 'emit only members who joined or left since the last import [cohorts.changesOnly]')
-		.option('--force', 'import cohorts even when lastComputed has not changed since their last import')
+		.option('--force', 'import cohorts even when lastComputed has not changed; a member list that does not match the state is set aside (no leavers this time)')
 		.option('--concurrency <n>', 'cohort downloads in flight, 1 to 4 [cohorts.concurrency, 2]')
 		.option('--state-dir <dir>', 'where request ids, member lists and the lock live [stateDir]')
 		.option('--dry-run', 'print which cohorts would be requested or skipped, and stop')

@@ -18,6 +18,7 @@ export interface EventsFlags {
 	dryRun?: boolean;
 	demo?: boolean;
 	keepUpdated?: boolean;
+	overwrite?: boolean;
 }
 
 /** Flags that set config keys (so they are validated, and reported, like the config file). */
@@ -46,10 +47,10 @@ export async function eventsCommand(ctx: Context, flags: EventsFlags): Promise<v
 			throw usageError('--keep-updated runs incrementally from the saved cursor; it does not combine with --start, --end, --dry-run or --demo');
 		}
 		const { keepJobUpdated } = await import('../../schedule/keep-updated.js');
-		return keepJobUpdated(ctx, config, 'events', () => runEvents(ctx, config, { stateDirFlag: flags.stateDir !== undefined, dryRun: false }));
+		return keepJobUpdated(ctx, config, 'events', () => runEvents(ctx, config, { stateDirFlag: flags.stateDir !== undefined, dryRun: false, overwrite: Boolean(flags.overwrite) }));
 	}
 	if (!flags.demo) {
-		await runEvents(ctx, config, { start, end, stateDirFlag: flags.stateDir !== undefined, dryRun: Boolean(flags.dryRun) });
+		await runEvents(ctx, config, { start, end, stateDirFlag: flags.stateDir !== undefined, dryRun: Boolean(flags.dryRun), overwrite: Boolean(flags.overwrite) });
 		return;
 	}
 	const { startDemoServer } = await import('../../demo/server.js');
@@ -68,12 +69,13 @@ export function registerEvents(program: Command, context: () => Context): void {
 	program
 		.command('events')
 		.description('export events (Export API) as amplitude_events NDJSON; incremental from the saved cursor by default')
-		.option('--start <hour>', 'first hour, UTC (2026-10-01T00, or a date for its first hour); with --end: an explicit range')
-		.option('--end <hour>', 'last hour, inclusive (a date means its last hour)')
+		.option('--start <hour>', 'first hour, UTC (2026-10-01T00, or a date for its first hour): an explicit range')
+		.option('--end <hour>', 'last hour, inclusive (a date means its last hour); default the newest exportable hour')
 		.option('--backfill-days <n>', 'first run: how many days back (0 = from now on) [events.backfillDays, 90]')
 		.option('--lag-hours <n>', 'newest hour exported = floor(now) - n [events.lagHours, 3]')
 		.option('--window-hours <n>', 'hours per Export API request [events.windowHours, 24]')
-		.option('-o, --output <file>', "file to write ('-' = stdout); {start} {end} {date} placeholders; .gz compresses [events.output]")
+		.option('-o, --output <file>', "file to write ('-' = stdout); {start} {end} {date} {time} placeholders; .gz compresses [events.output]")
+		.option('--overwrite', 'replace an existing output file (a run that keeps state never replaces a published file otherwise)')
 		.option('--gzip', 'gzip the output [events.gzip]')
 		.option('--raw', 'emit the exported event itself (timestamps normalised) instead of the mapped fields [events.shape]')
 		.addOption(new Option('--on-bad-record <action>', 'a line that is not JSON: fail (exit 65) or skip and count [events.onBadRecord]').choices(['fail', 'skip']))

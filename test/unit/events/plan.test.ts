@@ -46,7 +46,19 @@ describe('run plan', () => {
 			last: h('2026-10-01T23'),
 		});
 		expect(() => planRun({ now, lagHours: 3, backfillDays: 90, start: h('2026-10-02T00'), end: h('2026-10-01T00') })).toThrow(/is after/);
-		expect(() => planRun({ now, lagHours: 3, backfillDays: 90, start: h('2026-10-02T00') })).toThrow(/go together/);
+		expect(() => planRun({ now, lagHours: 3, backfillDays: 90, end: h('2026-10-02T00') })).toThrow(/needs --start/);
+	});
+
+	it('never plans past the newest exportable hour: --start alone runs up to it, a later --end is cut back to it', () => {
+		expect(planRun({ now, lagHours: 3, backfillDays: 90, start: h('2026-11-28T00') })).toEqual({ kind: 'range', first: h('2026-11-28T00'), last: h('2026-11-28T07'), reason: 'explicit range' });
+		expect(planRun({ now, lagHours: 3, backfillDays: 90, start: h('2026-10-02T00'), end: h('2027-06-30T23') })).toEqual({
+			kind: 'range',
+			first: h('2026-10-02T00'),
+			last: h('2026-11-28T07'),
+			reason: 'explicit range',
+			clampedFrom: h('2027-06-30T23'),
+		});
+		expect(() => planRun({ now, lagHours: 3, backfillDays: 90, start: h('2026-11-28T08') })).toThrow(/not exportable yet/);
 	});
 
 	it('cuts a range into windows of at most N hours, the last one shorter', () => {

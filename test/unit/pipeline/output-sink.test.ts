@@ -4,8 +4,17 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
+import { renameSync } from 'node:fs';
 import { OutputClosedError, OutputSink, type SinkItem } from '../../../src/pipeline/output-sink.js';
 import { tempDir } from '../../helpers/run.js';
+
+/** A publish step that renames the spool to `to` (the sink's own part ends at the fsynced spool). */
+const renameTo = (to: string | ((markers: number[]) => string), published: number[][] = []) => async (spool: string, markers: number[]) => {
+	const path = typeof to === 'string' ? to : to(markers);
+	renameSync(spool, path);
+	published.push(markers);
+	return path;
+};
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -17,31 +26,36 @@ const items: SinkItem<number>[] = ['a\n', 'b\n', { checkpoint: 1 }, 'c\n', { che
 
 describe('output sink', () => {
 	it('writes a file under a hidden temporary name and renames it into place on commit', async () => {
-		const durable: number[] = [];
+		const published: number[][] = [];
 		const path = join(dir.path, 'out.ndjson');
-		const sink = new OutputSink<number>({ kind: 'file', path }, { gzip: false, onDurable: async (m) => void durable.push(m) });
+		const sink = new OutputSink<number>({ kind: 'file', path }, { gzip: false, publish: renameTo(path, published), spoolTag: 'amp-import-events-k-1-a' });
 		await sink.open();
 		await pipeline(Readable.from(items), sink);
-		expect(readdirSync(dir.path)).toEqual([expect.stringMatching(/^\.out\.ndjson\.\d+\.[0-9a-f]+\.partial$/)]);
-		expect(durable).toEqual([]); // not visible yet, so not durable
+		expect(readdirSync(dir.path)).toEqual(['.out.ndjson.amp-import-events-k-1-a.partial']);
+		expect(published).toEqual([]); // not visible yet
 		expect(await sink.commit()).toBe(path);
 		expect(readFileSync(path, 'utf8')).toBe('a\nb\nc\n');
 		expect(readdirSync(dir.path)).toEqual(['out.ndjson']);
-		expect(durable).toEqual([1, 2]); // every unit, in order, once the file is in place
+		expect(published).toEqual([[1, 2]]); // every unit, in order, published at once
 	});
 
-	it('on failure keeps only whole checkpointed units, and removes a file with none', async () => {
+	it('on failure keeps only whole checkpointed units when asked, removes the spool otherwise, and a file with none', async () => {
 		const path = join(dir.path, 'out.ndjson.gz');
-		const sink = new OutputSink<number>({ kind: 'file', path }, { gzip: true, onDurable: async () => undefined });
+		const sink = new OutputSink<number>({ kind: 'file', path }, { gzip: true, publish: renameTo(path) });
 		await sink.open();
 		await pipeline(Readable.from(['a\n', { checkpoint: 1 }, 'b\n', { checkpoint: 2 }, 'half-written\n']), sink);
-		expect(await sink.abort()).toBe(path);
+		expect(await sink.abort({ keepComplete: true })).toBe(path);
 		expect(gunzipSync(readFileSync(path)).toString()).toBe('a\nb\n'); // one valid gzip member per unit
 
-		const empty = new OutputSink<number>({ kind: 'file', path: join(dir.path, 'none.ndjson') }, { gzip: false, onDurable: async () => undefined });
+		const dropped = new OutputSink<number>({ kind: 'file', path: join(dir.path, 'dropped.ndjson') }, { gzip: false, publish: renameTo(join(dir.path, 'dropped.ndjson')) });
+		await dropped.open();
+		await pipeline(Readable.from(['a\n', { checkpoint: 1 }, 'b\n']), dropped);
+		expect(await dropped.abort()).toBeUndefined();
+
+		const empty = new OutputSink<number>({ kind: 'file', path: join(dir.path, 'none.ndjson') }, { gzip: false, publish: renameTo(join(dir.path, 'none.ndjson')) });
 		await empty.open();
 		await pipeline(Readable.from(['x\n']), empty);
-		expect(await empty.abort()).toBeUndefined();
+		expect(await empty.abort({ keepComplete: true })).toBeUndefined();
 		expect(existsSync(join(dir.path, 'none.ndjson'))).toBe(false);
 		expect(readdirSync(dir.path)).toEqual(['out.ndjson.gz']);
 	});
@@ -58,41 +72,46 @@ describe('output sink', () => {
 		const expected = Buffer.concat(chunks);
 		for (const gzip of [false, true]) {
 			const path = join(dir.path, gzip ? 'big.ndjson.gz' : 'big.ndjson');
-			const sink = new OutputSink<number>({ kind: 'file', path }, { gzip, onDurable: async () => undefined, flushAheadBytes: 512 << 10 });
+			const sink = new OutputSink<number>({ kind: 'file', path }, { gzip, publish: renameTo(path), flushAheadBytes: 512 << 10 });
 			await sink.open();
 			// Copies: the sink may hand buffers back for reuse.
 			const source = [...chunks.slice(0, 40).map((c) => c.slice()), { checkpoint: 1 }, chunks[40]!.slice(), { checkpoint: 2 }, 'after the last checkpoint\n'];
 			await pipeline(Readable.from(source), sink);
-			expect(await sink.abort()).toBe(path);
+			expect(await sink.abort({ keepComplete: true })).toBe(path);
 			const bytes = gzip ? gunzipSync(readFileSync(path)) : readFileSync(path);
 			expect(bytes.equals(expected)).toBe(true);
 		}
 	});
 
-	it('names the final file from the last durable unit', async () => {
-		const sink = new OutputSink<number>({ kind: 'file', path: join(dir.path, 'x') }, { gzip: false, onDurable: async () => undefined, finalPath: (m) => join(dir.path, `upto-${m}.ndjson`) });
+	it('hands the publish step the units the file holds', async () => {
+		const sink = new OutputSink<number>({ kind: 'file', path: join(dir.path, 'x') }, { gzip: false, publish: renameTo((m) => join(dir.path, `upto-${m.at(-1)}.ndjson`)) });
 		await sink.open();
 		await pipeline(Readable.from(items), sink);
 		expect(await sink.commit()).toBe(join(dir.path, 'upto-2.ndjson'));
 	});
 
-	it('gives stdout whole units only, each before its marker is reported durable', async () => {
+	it('gives stdout whole units only, each copied inside its delivery step', async () => {
 		const stdout = new PassThrough();
 		let seen = '';
 		stdout.on('data', (c: Buffer) => (seen += c.toString()));
 		const log: string[] = [];
-		const sink = new OutputSink<number>({ kind: 'stdout', stream: stdout }, { gzip: false, onDurable: async (m) => void log.push(`${m}:${seen}`) });
+		const deliver = async (m: number, copy: () => Promise<void>) => {
+			log.push(`before ${m}:${seen}`);
+			await copy();
+			log.push(`${m}:${seen}`);
+		};
+		const sink = new OutputSink<number>({ kind: 'stdout', stream: stdout }, { gzip: false, deliver });
 		await sink.open();
 		await pipeline(Readable.from([...items, 'tail-without-checkpoint\n']), sink);
 		await sink.abort();
-		expect(log).toEqual(['1:a\nb\n', '2:a\nb\nc\n']);
+		expect(log).toEqual(['before 1:', '1:a\nb\n', 'before 2:a\nb\n', '2:a\nb\nc\n']);
 		expect(seen).toBe('a\nb\nc\n');
 	});
 
 	it('reports a reader that went away as OutputClosedError', async () => {
 		const stdout = new PassThrough();
 		stdout.destroy();
-		const sink = new OutputSink<number>({ kind: 'stdout', stream: stdout }, { gzip: false, onDurable: async () => undefined });
+		const sink = new OutputSink<number>({ kind: 'stdout', stream: stdout }, { gzip: false });
 		await sink.open();
 		await expect(pipeline(Readable.from(items), sink)).rejects.toBeInstanceOf(OutputClosedError);
 		await sink.abort();

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, statSync, mkdirSync, utimesSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunLock } from '../../../src/state/lock.js';
+import { lockStaleMs, RunLock } from '../../../src/state/lock.js';
 import { eventsStateFiles, projectKey } from '../../../src/state/events-state.js';
 import { AmpImportError } from '../../../src/errors.js';
 import { tempDir } from '../../helpers/run.js';
@@ -27,12 +27,64 @@ describe('run lock', () => {
 		expect(existsSync(join(dir.path, 'a.lock'))).toBe(false);
 	});
 
-	it('takes over the lock of a process that no longer exists', async () => {
-		const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
-		writeFileSync(join(dir.path, 'b.lock'), JSON.stringify({ pid: Number(dead), host: hostname(), startedAt: 'then', command: 'events' }));
-		const lock = new RunLock(join(dir.path, 'b.lock'));
+	/** A lock left by a holder described by `owner`, its directory last touched `ageMs` ago. */
+	const leftLock = (name: string, owner: Record<string, unknown>, ageMs: number) => {
+		const path = join(dir.path, name);
+		mkdirSync(path);
+		writeFileSync(`${path}.owner.json`, JSON.stringify({ startedAt: 'then', command: 'events', lockIno: statSync(path).ino, ...owner }));
+		const then = new Date(Date.now() - ageMs);
+		utimesSync(path, then, then);
+		return path;
+	};
+	const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+	const here = () => ({ host: hostname(), pidNamespace: readlinkSync('/proc/self/ns/pid'), bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() });
+
+	it('takes over at once the lock of a process that no longer exists in this PID namespace', async () => {
+		const path = leftLock('b.lock', { pid: deadPid(), ...here() }, 0);
+		const lock = new RunLock(path);
 		await lock.acquire('events', now);
-		expect(JSON.parse(readFileSync(join(dir.path, 'b.lock'), 'utf8')).pid).toBe(process.pid);
+		expect(JSON.parse(readFileSync(`${path}.owner.json`, 'utf8')).pid).toBe(process.pid);
+		await lock.release();
+		expect(existsSync(path)).toBe(false);
+	});
+
+	it('takes over a lock its holder stopped refreshing, wherever the holder ran (another host, PID 1 of a dead container)', async () => {
+		for (const [name, owner] of [
+			['host.lock', { pid: 4242, host: 'another-host', pidNamespace: 'pid:[1]', bootId: 'x' }],
+			['container.lock', { pid: 1, host: hostname(), pidNamespace: 'pid:[4026532999]', bootId: here().bootId }],
+		] as const) {
+			const path = leftLock(name, owner, lockStaleMs + 5_000);
+			const lock = new RunLock(path);
+			await lock.acquire('events', now);
+			expect(JSON.parse(readFileSync(`${path}.owner.json`, 'utf8')).pid).toBe(process.pid);
+			await lock.release();
+		}
+	});
+
+	it('never displaces a live holder: a fresh lock of another host, or of a live pid here', async () => {
+		const other = leftLock('fresh.lock', { pid: 4242, host: 'another-host' }, 1_000);
+		expect(await new RunLock(other).acquire('events', now).catch((e: unknown) => (e as AmpImportError).exitCode)).toBe(75);
+		const live = leftLock('live.lock', { pid: process.ppid, ...here() }, 1_000);
+		expect(await new RunLock(live).acquire('events', now).catch((e: unknown) => (e as AmpImportError).exitCode)).toBe(75);
+	});
+
+	it('refreshes its own lock while held, so a long run never looks stale', async () => {
+		const lock = new RunLock(join(dir.path, 'held.lock'), 5_000);
+		await lock.acquire('events', now);
+		const before = statSync(join(dir.path, 'held.lock')).mtimeMs;
+		await new Promise((r) => setTimeout(r, 2_200));
+		expect(statSync(join(dir.path, 'held.lock')).mtimeMs).toBeGreaterThan(before);
+		await lock.release();
+	});
+
+	it('takes over the lock file of an older version once it is stale', async () => {
+		const path = join(dir.path, 'old.lock');
+		writeFileSync(path, JSON.stringify({ pid: 4242, host: 'another-host', startedAt: 'then', command: 'events' }));
+		const then = new Date(Date.now() - lockStaleMs - 5_000);
+		utimesSync(path, then, then);
+		const lock = new RunLock(path);
+		await lock.acquire('events', now);
+		expect(statSync(path).isDirectory()).toBe(true);
 		await lock.release();
 	});
 });

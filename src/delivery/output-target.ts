@@ -1,0 +1,76 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { exportHour } from '../events/hours.js';
+import { AmpImportError, fsError } from '../errors.js';
+
+/**
+The placeholders of an output file name, one table for both jobs: what each expands to. `{start}` and `{end}` are
+the UTC hours of the data (cohorts: the run's hour), `{date}` the run's UTC date, `{time}` the run's UTC second.
+*/
+const placeholders = {
+	start: (v: NameValues) => exportHour(v.first),
+	end: (v: NameValues) => exportHour(v.last),
+	date: (v: NameValues) => v.now.toISOString().slice(0, 10),
+	time: (v: NameValues) => v.now.toISOString().slice(0, 19).replace(/[-:]/g, ''),
+} as const;
+
+export type Placeholder = keyof typeof placeholders;
+
+/** Which placeholders each job's output takes (cohorts have no data range: `{end}` would mean nothing). */
+export const jobPlaceholders: Record<'events' | 'cohorts', readonly Placeholder[]> = {
+	events: ['start', 'end', 'date', 'time'],
+	cohorts: ['start', 'date', 'time'],
+};
+
+export interface NameValues {
+	first: number;
+	last: number;
+	now: Date;
+}
+
+/** The `{…}` names in a template that the job does not know (a typo must not become a literal file name). */
+export function unknownPlaceholders(template: string, job: 'events' | 'cohorts'): string[] {
+	const known: readonly string[] = jobPlaceholders[job];
+	return [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!).filter((name) => !known.includes(name));
+}
+
+export function usesPlaceholder(template: string, name: Placeholder): boolean {
+	return template.includes(`{${name}}`);
+}
+
+export function resolveOutputName(template: string, values: NameValues): string {
+	let out = template;
+	for (const [name, value] of Object.entries(placeholders)) out = out.replaceAll(`{${name}}`, value(values));
+	return out;
+}
+
+/**
+Checks, before any request, that a file output can be created: its folder exists and is writable, the name is not
+a folder, and, for a run that keeps state, no published file would be replaced (unless `overwrite`). Every failure
+is an output that cannot be created (73), and says what to do.
+*/
+export async function checkOutputPath(path: string, options: { stateful: boolean; overwrite: boolean; given: string }): Promise<void> {
+	if (/[/\\]$/.test(options.given)) {
+		throw new AmpImportError('output', `--output ${options.given} names a folder, not a file`, { hint: `Name a file in it, such as ${options.given}events-{start}-{end}.ndjson.` });
+	}
+	const folder = dirname(path);
+	const folderInfo = await stat(folder).catch((error: unknown) => {
+		throw fsError(error, `opening the output folder ${folder}`);
+	});
+	if (!folderInfo.isDirectory()) throw new AmpImportError('output', `the output folder ${folder} is not a folder`, { hint: 'Check the --output path.' });
+	await access(folder, constants.W_OK).catch((error: unknown) => {
+		throw fsError(error, `writing to the output folder ${folder}`);
+	});
+	const existing = await stat(path).catch((error: unknown) => {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw fsError(error, `checking ${path}`);
+	});
+	if (!existing) return;
+	if (existing.isDirectory()) throw new AmpImportError('output', `the output ${path} is a folder`, { hint: 'Name a file, such as DIR/events-{start}-{end}.ndjson.' });
+	if (options.stateful && !options.overwrite) {
+		throw new AmpImportError('output', `${path} already exists; a run that keeps state never replaces a published file`, {
+			hint: "Load and move it away first, pass --overwrite, or name files per run: -o 'events-{start}-{end}.ndjson' or -o 'cohorts-{time}.ndjson'.",
+		});
+	}
+}
