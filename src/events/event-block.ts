@@ -3,6 +3,7 @@ import { compileByteMapper } from '../mapping/byte-mapper.js';
 import { compileLineMapper, MappingStats } from '../mapping/compile.js';
 import { eventTimestampKeys } from '../mapping/events-table.js';
 import { rawEvent } from '../mapping/raw-event.js';
+import { isJsonContainer, parseExact, stringifyExact } from '../mapping/exact-json.js';
 import * as json from '../mapping/json-scan.js';
 import { isExportLayout, isExportLayoutAt } from '../mapping/timestamps.js';
 import { uuidWords, uuidWordsAt } from './uuid-window.js';
@@ -122,7 +123,7 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 			} else {
 				untouched = false;
 				flushRun();
-				out.writeLine(JSON.stringify(rawEvent(event, stats)));
+				out.writeLine(stringifyExact(rawEvent(event, stats)));
 			}
 			start = next;
 		}
@@ -180,8 +181,8 @@ class IdList {
 
 function parseObject(line: string): Record<string, unknown> | undefined {
 	try {
-		const value: unknown = JSON.parse(line);
-		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+		const value: unknown = parseExact(line);
+		return isJsonContainer(value) && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 	} catch {
 		return undefined;
 	}
@@ -213,7 +214,7 @@ function writeRepaired(b: Buffer, start: number, end: number, scanner: json.Json
 		const from = scanner.repairs[s * 2]!;
 		const to = scanner.repairs[s * 2 + 1]!;
 		out.writeRange(b, at, from);
-		out.writeText(JSON.stringify(JSON.stringify(JSON.parse(b.toString('utf8', from, to)))));
+		out.writeText(JSON.stringify(stringifyExact(parseExact(b.toString('utf8', from, to)))));
 		at = to;
 	}
 	out.writeRange(b, at, end);
@@ -228,17 +229,17 @@ function needsRepair(event: Record<string, unknown>): boolean {
 	}
 	for (const key in event) {
 		const value = event[key];
-		if (typeof value === 'object' && value !== null && holdsObjectInArray(value)) return true;
+		if (isJsonContainer(value) && holdsObjectInArray(value)) return true;
 	}
 	return false;
 }
 
 function holdsObjectInArray(value: object): boolean {
-	if (Array.isArray(value)) return value.some((item) => typeof item === 'object' && item !== null);
+	if (Array.isArray(value)) return value.some(isJsonContainer);
 	const object = value as Record<string, unknown>;
 	for (const key in object) {
 		const inner = object[key];
-		if (typeof inner === 'object' && inner !== null && holdsObjectInArray(inner)) return true;
+		if (isJsonContainer(inner) && holdsObjectInArray(inner)) return true;
 	}
 	return false;
 }

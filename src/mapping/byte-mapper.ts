@@ -3,6 +3,7 @@ import type { MappingStats } from './compile.js';
 import type { FieldRow } from './field-table.js';
 import { isCanonicalNumber, isPlainInteger, writeCanonicalAsString } from './canonical-bytes.js';
 import { flattenBytes } from './flatten-bytes.js';
+import { parseExact } from './exact-json.js';
 import * as json from './json-scan.js';
 import { isExportLayoutAt } from './timestamps.js';
 import { absent, booleanWords, invalid, transforms, type TransformName } from './values.js';
@@ -83,7 +84,7 @@ export function compileByteMapper(rows: readonly FieldRow[]): ByteMapper | undef
 /** The value's own JSON text: a string's quotes are outside the recorded range. */
 function parseValue(b: Buffer, kind: number, start: number, end: number): unknown {
 	const quoted = kind === json.plainString || kind === json.escapedString;
-	return JSON.parse(b.toString('utf8', quoted ? start - 1 : start, quoted ? end + 1 : end));
+	return parseExact(b.toString('utf8', quoted ? start - 1 : start, quoted ? end + 1 : end));
 }
 
 /** The ordinary way, for one value: parse it, convert it with the row's transform, encode the result. */

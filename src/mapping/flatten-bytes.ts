@@ -1,6 +1,7 @@
 import type { LineBuffer } from '../pipeline/line-buffer.js';
-import { fnvOffset, fnvPrime, isCanonicalNumber, numberTextEnd, plainKey, plainKeyEnd, writeCanonicalAsString } from './canonical-bytes.js';
+import { fnvOffset, fnvPrime, numberTextEnd, plainKey, plainKeyEnd, writeCanonicalAsString } from './canonical-bytes.js';
 import { skipSpace } from './json-scan.js';
+import { parseExact, stringifyExact } from './exact-json.js';
 
 /**
 flattenProperties (values.ts) on bytes: writes the property map that starts with `{` at `b[start]` (already
@@ -87,13 +88,13 @@ function writeLeaf(b: Buffer, i: number, c: number, out: LineBuffer): number {
 	if (c === 91) {
 		const end = containerEnd(b, i);
 		if (writeCanonicalAsString(b, i, end, out)) return end;
-		out.writeText(JSON.stringify(JSON.stringify(JSON.parse(b.toString('utf8', i, end)))));
+		out.writeText(JSON.stringify(stringifyExact(parseExact(b.toString('utf8', i, end)))));
 		return end;
 	}
 	const end = numberTextEnd(b, i);
 	out.writeByte(34);
-	if (isCanonicalNumber(b, i, end)) out.writeRange(b, i, end);
-	else out.writeText(JSON.stringify(JSON.parse(b.toString('latin1', i, end))));
+	// A number keeps its own text in a string map (what parseExact gives the ordinary path too).
+	out.writeRange(b, i, end);
 	out.writeByte(34);
 	return end;
 }

@@ -1,6 +1,7 @@
 import { eventTimestampKeys } from './events-table.js';
 import type { MappingStats } from './compile.js';
 import { toLyticsLayout } from './timestamps.js';
+import { isJsonContainer, stringifyExact } from './exact-json.js';
 
 /**
 The `raw` shape: the exported event as it is, for a Lytics stream that applies its own mapping, with two repairs
@@ -17,19 +18,17 @@ export function rawEvent(event: Record<string, unknown>, stats: MappingStats): R
 	}
 	for (const key in event) {
 		const value = event[key];
-		if (typeof value === 'object' && value !== null) event[key] = encodeObjectArrays(value);
+		if (isJsonContainer(value)) event[key] = encodeObjectArrays(value);
 	}
 	return event;
 }
 
 function encodeObjectArrays(value: object): unknown {
-	if (Array.isArray(value)) {
-		return value.some((item) => typeof item === 'object' && item !== null) ? JSON.stringify(value) : value;
-	}
+	if (Array.isArray(value)) return value.some(isJsonContainer) ? stringifyExact(value) : value;
 	const object = value as Record<string, unknown>;
 	for (const key in object) {
 		const inner = object[key];
-		if (typeof inner === 'object' && inner !== null) object[key] = encodeObjectArrays(inner);
+		if (isJsonContainer(inner)) object[key] = encodeObjectArrays(inner);
 	}
 	return object;
 }

@@ -73,9 +73,12 @@ third-party docs show milliseconds. Anything below 10^11 is taken as seconds (10
 is 1973), and the result is RFC 3339 UTC.
 */
 export function epochToRfc3339(value: number): string | undefined {
+	return epochToDate(value)?.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/** A cohort's epoch time (seconds or milliseconds, as above) as a Date. */
+export function epochToDate(value: number): Date | undefined {
 	if (!Number.isFinite(value) || value < 0) return undefined;
-	const ms = value < 1e11 ? value * 1000 : value;
-	const date = new Date(Math.round(ms));
-	if (Number.isNaN(date.getTime())) return undefined;
-	return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+	const date = new Date(Math.round(value < 1e11 ? value * 1000 : value));
+	return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -1,4 +1,5 @@
 import { epochToRfc3339, toRfc3339 } from './timestamps.js';
+import { isExactNumber, isJsonContainer, stringifyExact } from './exact-json.js';
 
 /**
 The value transforms a mapping table can name. Each takes a source value that is present (not null, not
@@ -13,17 +14,21 @@ export type Converted = unknown | typeof absent | typeof invalid;
 function asString(value: unknown): Converted {
 	if (typeof value === 'string') return value;
 	if (typeof value === 'number') return Number.isFinite(value) ? String(value) : invalid;
-	return JSON.stringify(value);
+	if (isExactNumber(value)) return value.value;
+	return stringifyExact(value);
 }
 
 function asInteger(value: unknown): Converted {
 	if (typeof value === 'number') return Number.isSafeInteger(value) ? value : invalid;
 	if (typeof value === 'string' && /^-?\d{1,15}$/.test(value)) return Number(value);
+	// An exact number is one a double would change: an integer past 2^53 cannot be written as a JSON integer here.
+	if (isExactNumber(value) && /^-?\d{1,15}$/.test(value.value)) return Number(value.value);
 	return invalid;
 }
 
 function asNumber(value: unknown): Converted {
 	if (typeof value === 'number') return Number.isFinite(value) ? value : invalid;
+	if (isExactNumber(value)) return Number.isFinite(Number(value.value)) ? Number(value.value) : invalid;
 	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
 	return invalid;
 }
@@ -44,7 +49,7 @@ function asDate(value: unknown): Converted {
 }
 
 function asJson(value: unknown): Converted {
-	return typeof value === 'string' ? value : JSON.stringify(value);
+	return typeof value === 'string' ? value : stringifyExact(value);
 }
 
 /**
@@ -53,7 +58,7 @@ JSON-encoded, nulls left out. A key that already holds a dot is kept as it is, s
 both give `a.b` (Lytics cannot tell them apart either).
 */
 export function flattenProperties(value: unknown): Converted {
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid;
+	if (!isJsonContainer(value) || Array.isArray(value)) return invalid;
 	const out: Record<string, string> = {};
 	return flattenInto(out, value as Record<string, unknown>, '') === 0 ? absent : out;
 }
@@ -64,9 +69,9 @@ function flattenInto(out: Record<string, string>, object: Record<string, unknown
 		const v = object[key];
 		if (v === null || v === undefined) continue;
 		const path = prefix + key;
-		if (typeof v === 'object' && !Array.isArray(v)) count += flattenInto(out, v as Record<string, unknown>, `${path}.`);
+		if (isJsonContainer(v) && !Array.isArray(v)) count += flattenInto(out, v as Record<string, unknown>, `${path}.`);
 		else {
-			out[path] = typeof v === 'string' ? v : JSON.stringify(v);
+			out[path] = typeof v === 'string' ? v : isExactNumber(v) ? v.value : stringifyExact(v);
 			count++;
 		}
 	}

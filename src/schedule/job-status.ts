@@ -1,3 +1,4 @@
+import { epochToDate } from '../mapping/timestamps.js';
 import { cohortsStateFiles } from '../cohorts/cohorts-state.js';
 import { addHours, isoHour } from '../events/hours.js';
 import { cursorToHour, eventsStateFiles } from '../state/events-state.js';
@@ -68,7 +69,7 @@ export async function cohortsStatus(job: ScheduledJob, input: StatusInput): Prom
 			name: c.name,
 			importedAt: c.importedAt,
 			members: c.members,
-			lastComputed: c.lastComputed === undefined ? undefined : new Date(c.lastComputed).toISOString(),
+			lastComputed: c.lastComputed === undefined ? undefined : epochToDate(c.lastComputed)?.toISOString(),
 		})),
 		pending: entries.flatMap(([id, c]) => (c.pending ? [{ cohortId: id, name: c.name, requestId: c.pending.requestId, requestedAt: c.pending.requestedAt }] : [])),
 		lastRun: state?.lastRun,

@@ -1,3 +1,4 @@
+import { parseExact } from '../../src/mapping/exact-json.js';
 import { prng } from '../../scripts/synthetic-export.js';
 
 /** The characters inserted and substituted, by default those that matter to a JSON scanner: structure, escapes, number parts, literals, controls, UTF-8 bytes. */
@@ -43,4 +44,10 @@ export function parsedObject(line: Buffer): Record<string, unknown> | undefined 
 	} catch {
 		return undefined;
 	}
+}
+
+/** The line as the ordinary mapping path reads it (numbers a double would change keep their text), or undefined. */
+export function exactObject(line: Buffer): Record<string, unknown> | undefined {
+	if (!parsedObject(line)) return undefined;
+	return parseExact(line.toString('utf8')) as Record<string, unknown>;
 }

@@ -5,7 +5,7 @@ import { cohortFieldTable } from '../../../src/mapping/cohorts-table.js';
 import { additionalEventFieldTable, eventFieldTable } from '../../../src/mapping/events-table.js';
 import { LineBuffer } from '../../../src/pipeline/line-buffer.js';
 import { prng, syntheticEvent } from '../../../scripts/synthetic-export.js';
-import { mutations, parsedObject } from '../../helpers/mutate.js';
+import { exactObject, mutations } from '../../helpers/mutate.js';
 
 const rows = selectRows(eventFieldTable, additionalEventFieldTable, additionalEventFieldTable.map((r) => r.field), []);
 
@@ -24,7 +24,7 @@ function expectSameAsLineMapper(lines: Buffer[]): number {
 		out.reset();
 		if (!bytes.map(Buffer.concat([input, Buffer.from('\n')]), 0, input.length, out, byteStats)) continue;
 		taken++;
-		const event = parsedObject(input);
+		const event = exactObject(input);
 		expect(event).toBeDefined();
 		const written = Buffer.from(out.moveInto(new Uint8Array(out.length))).toString('utf8');
 		expect(written).toBe(`${line(event!, lineStats)}\n`);
