@@ -28,9 +28,9 @@ export class OutputClosedError extends Error {
 The end of every pipeline: NDJSON text in, durable output out, with checkpoints between units of work.
 
 Text goes to a spool file first. At each checkpoint the current segment is finished (a gzip member ended, so the
-file is valid gzip up to there) and fsynced. For stdout the segment is then copied out and the spool emptied, so a
+file is valid gzip up to there). For stdout the segment is then copied out and the spool emptied, so a
 reader only ever sees whole windows; for a file the spool *is* the output, under a hidden temporary name in the target
-folder, handed to `publish` on commit. On failure the spool is cut back to the last checkpoint: a file is removed
+folder, fsynced and handed to `publish` on commit. On failure the spool is cut back to the last checkpoint: a file is removed
 (or, with `keepComplete`, published with its whole units), stdout has already had exactly the units delivered.
 The sink knows nothing of state: `deliver` and `publish` are where the caller commits it (state/journal.ts).
 */
@@ -89,7 +89,8 @@ export class OutputSink<M> extends Writable {
 		try {
 			this.#handle = await open(this.#spoolPath, 'wx+', 0o644);
 			const handle = this.#handle;
-			this.#flushAhead = new FlushAhead(() => handle.datasync(), this.options.flushAheadBytes);
+			// Only a file is made durable, so only a file's spool is written to disk ahead of its final fsync.
+			if (this.target.kind === 'file') this.#flushAhead = new FlushAhead(() => handle.datasync(), this.options.flushAheadBytes);
 		} catch (error) {
 			throw fsError(error, `creating ${this.#spoolPath}`);
 		}
@@ -121,6 +122,7 @@ export class OutputSink<M> extends Writable {
 			return;
 		}
 		const segment = (this.#segment ??= this.#openGzipSegment());
+		if (segment.input.destroyed) await segment.done; // the file write failed: throws why
 		const release = this.options.release;
 		const ok = typeof text === 'string' || !release ? segment.input.write(text) : segment.input.write(text, (error) => error || release(text));
 		if (!ok) await Promise.race([once(segment.input, 'drain'), segment.done]);
@@ -155,6 +157,8 @@ export class OutputSink<M> extends Writable {
 		const done = pipeline(input, writer).catch((e: unknown) => {
 			throw fsError(e, `writing ${this.#spoolPath}`);
 		});
+		// Awaited by the next drain wait or the checkpoint; until then a failure must not count as unhandled.
+		done.catch(() => undefined);
 		return { input, done, written };
 	}
 
@@ -168,9 +172,10 @@ export class OutputSink<M> extends Writable {
 		const bytes = (segment?.written.bytes ?? 0) + this.#plainBytes;
 		this.#plainBytes = 0;
 		if (bytes === 0) return;
+		// No fsync here: a unit needs to be durable only where it is published (#publish, before the rename); a stdout
+		// spool never does. A failed flush started ahead is reported here, at the unit it belongs to.
 		try {
 			await this.#flushAhead?.settle();
-			await this.#handle!.sync();
 		} catch (error) {
 			throw fsError(error, `writing ${this.#spoolPath}`);
 		}

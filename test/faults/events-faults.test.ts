@@ -1,0 +1,143 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { startFakeAmplitude, uuidsForHours, type FakeAmplitude } from '../helpers/fake-amplitude-server.js';
+import { spawnCli, type Fault } from '../helpers/spawn-cli.js';
+import { isolatedEnv, tempDir } from '../helpers/run.js';
+
+/*
+Kill -9 and full disks at each step of an events run, as a real process against a real fake Amplitude; then a rerun
+without the fault, and what both runs published compared with the fake's ground truth: every event exactly once.
+*/
+
+const perHour = 3;
+let fake: FakeAmplitude;
+let home: ReturnType<typeof tempDir>;
+let out: string;
+let env: Record<string, string | undefined>;
+
+beforeAll(async () => {
+	fake = await startFakeAmplitude({ eventsPerHour: perHour });
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+	home = tempDir();
+	out = join(home.path, 'out');
+	mkdirSync(out);
+	mkdirSync(join(home.path, 'tmp'));
+	env = isolatedEnv(home.path, { AMPLITUDE_API_KEY: 'fault-key', AMPLITUDE_SECRET_KEY: 'fault-secret-123', AMPLITUDE_BASE_URL: fake.url, TMPDIR: join(home.path, 'tmp') });
+	fake.onExport = undefined;
+	fake.exports.length = 0;
+});
+afterEach(() => home.cleanup());
+
+const stateDir = () => join(home.path, 'state', 'amp-import');
+const cursor = (): string | undefined => {
+	const file = existsSync(stateDir()) ? readdirSync(stateDir()).find((f) => /^events-.*\.json$/.test(f)) : undefined;
+	return file && (JSON.parse(readFileSync(join(stateDir(), file), 'utf8')) as { cursor: string }).cursor;
+};
+const run = (args: string[], fault?: Fault, onSpawn?: (pid: number) => void) => spawnCli(['events', '--backfill-days', '2', ...args], { env, fault, onSpawn, cwd: home.path });
+const uuidsOf = (text: string) => text.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { amplitude_insert_id?: string; uuid?: string }).uuid ?? '');
+const published = () =>
+	readdirSync(out)
+		.filter((f) => !f.startsWith('.'))
+		.flatMap((f) => uuidsOf(f.endsWith('.gz') ? gunzipSync(readFileSync(join(out, f))).toString() : readFileSync(join(out, f), 'utf8')));
+/** The first hour a 2-day backfill exports, from the first run's own log line. */
+const firstHour = (stderr: string) => Date.parse(`${/exporting events (\d{4}-\d{2}-\d{2}T\d{2})/.exec(stderr)![1]}:00:00Z`);
+const truthUpTo = (first: number) => uuidsForHours(first, Date.parse(`${cursor()}:00:00Z`), perHour).sort();
+const leftovers = () => [...readdirSync(join(home.path, 'tmp')), ...readdirSync(out).filter((f) => f.startsWith('.')), ...(existsSync(stateDir()) ? readdirSync(stateDir()).filter((f) => f.endsWith('.next') || f.endsWith('.commit')) : [])];
+
+/** Raw events carry their uuid: the output names it, so each published event can be matched to ground truth. */
+const file = ['--raw', '-o', 'out/ev-{start}-{end}.ndjson'];
+
+describe('events: kill -9 at each step of a run to a file, then a rerun: every event exactly once', () => {
+	const steps: Array<[string, Fault | 'download']> = [
+		['downloading the second window', 'download'],
+		['writing the spool', { op: 'write', match: '\\.partial$', nth: 2, action: 'kill' }],
+		['fsyncing the spool', { op: 'sync', match: '\\.partial$', action: 'kill' }],
+		['writing the next state', { op: 'open', match: '\\.json\\.next$', action: 'kill' }],
+		['writing the journal', { op: 'open', match: '\\.commit\\.next$', action: 'kill' }],
+		['deciding the commit (before)', { op: 'rename', match: '\\.commit\\.next$', action: 'kill' }],
+		['deciding the commit (after)', { op: 'rename', match: '\\.commit\\.next$', action: 'kill', when: 'after' }],
+		['renaming the file into place (before)', { op: 'rename', match: '\\.partial$', action: 'kill' }],
+		['renaming the file into place (after)', { op: 'rename', match: '\\.partial$', action: 'kill', when: 'after' }],
+		['renaming the state into place', { op: 'rename', match: '\\.json\\.next$', action: 'kill' }],
+	];
+	it.each(steps)('%s', async (_step, fault) => {
+		let pid = 0;
+		if (fault === 'download') {
+			fake.onExport = async (call, response) => {
+				if (call.index !== 1) return false;
+				response.writeHead(200, { 'content-type': 'application/zip', 'content-length': 100_000 });
+				response.write(Buffer.alloc(20_000));
+				await new Promise((r) => setTimeout(r, 50));
+				process.kill(pid, 'SIGKILL');
+				return true;
+			};
+		}
+		const killed = await run(file, fault === 'download' ? undefined : fault, (p) => (pid = p));
+		expect(killed.signal).toBe('SIGKILL');
+		fake.onExport = undefined;
+		const rerun = await run(file);
+		expect([rerun.code, rerun.stderr]).toEqual([0, expect.any(String)]);
+		expect(published().sort()).toEqual(truthUpTo(firstHour(killed.stderr)));
+		expect(leftovers()).toEqual([]);
+	});
+});
+
+describe('events to stdout: kill -9, then a rerun', () => {
+	it('loses nothing and repeats nothing when killed before a window reached the reader', async () => {
+		const killed = await run(['--raw'], { op: 'write', match: '\\.partial$', nth: 2, action: 'kill' });
+		expect(killed.signal).toBe('SIGKILL');
+		const rerun = await run(['--raw']);
+		expect(rerun.code).toBe(0);
+		expect([...uuidsOf(killed.stdout), ...uuidsOf(rerun.stdout)].sort()).toEqual(truthUpTo(firstHour(killed.stderr)));
+	});
+
+	it('loses nothing and repeats nothing when killed after a window was committed', async () => {
+		const killed = await run(['--raw'], { op: 'rename', match: '\\.commit\\.next$', nth: 1, action: 'kill', when: 'after' });
+		expect(killed.signal).toBe('SIGKILL');
+		const rerun = await run(['--raw']);
+		expect(rerun.code).toBe(0);
+		expect([...uuidsOf(killed.stdout), ...uuidsOf(rerun.stdout)].sort()).toEqual(truthUpTo(firstHour(killed.stderr)));
+	});
+
+	it('repeats at most the one window being handed over when killed between the copy and the commit (the README says so)', async () => {
+		const killed = await run(['--raw'], { op: 'rename', match: '\\.commit\\.next$', nth: 2, action: 'kill' });
+		expect(killed.signal).toBe('SIGKILL');
+		const rerun = await run(['--raw']);
+		expect(rerun.code).toBe(0);
+		const truth = truthUpTo(firstHour(killed.stderr));
+		const all = [...uuidsOf(killed.stdout), ...uuidsOf(rerun.stdout)];
+		expect([...new Set(all)].sort()).toEqual(truth);
+		// The second window was copied, its commit not decided: it comes again, and nothing else does.
+		expect(all.length - truth.length).toBe(24 * perHour);
+	});
+});
+
+describe('events: a full disk (ENOSPC) or a failing one (EIO) at each write leaves paths and state as they were', () => {
+	const faults: Array<[string, Fault, string[]]> = [
+		['the spool', { op: 'write', match: '\\.partial$', nth: 2, action: 'ENOSPC' }, file],
+		['the gzip spool', { op: 'write', match: '\\.partial$', nth: 1, action: 'ENOSPC' }, ['--raw', '-o', 'out/ev-{start}-{end}.ndjson.gz']],
+		['the next state', { op: 'open', match: '\\.json\\.next$', action: 'ENOSPC' }, file],
+		['the journal', { op: 'open', match: '\\.commit\\.next$', action: 'EIO' }, file],
+		['fsync of the spool', { op: 'sync', match: '\\.partial$', action: 'EIO' }, file],
+		['TMPDIR', { op: 'mkdtemp', match: 'amp-import-events-', action: 'ENOSPC' }, file],
+		['the next state, on stdout', { op: 'open', match: '\\.json\\.next$', nth: 2, action: 'ENOSPC' }, ['--raw']],
+	];
+	it.each(faults)('%s: exit 74, then a rerun completes exactly', async (_what, fault, args) => {
+		const failed = await run(args, fault);
+		expect([failed.code, failed.stderr]).toEqual([74, expect.stringMatching(/ERR_AMP_IO .*(ENOSPC|EIO)/)]);
+		const before = cursor();
+		if (args.includes('-o')) {
+			expect(published()).toEqual([]);
+			expect(before).toBeUndefined();
+		}
+		expect(leftovers()).toEqual([]);
+		const rerun = await run(args);
+		expect(rerun.code).toBe(0);
+		const got = args.includes('-o') ? published() : [...uuidsOf(failed.stdout), ...uuidsOf(rerun.stdout)];
+		expect(got.sort()).toEqual(truthUpTo(firstHour(failed.stderr)));
+	});
+});
