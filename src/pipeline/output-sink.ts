@@ -8,6 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { fsError } from '../errors.js';
 import { FlushAhead } from './flush-ahead.js';
+import { OutputClosedError, writeOrClosed } from './stdout-writes.js';
+
+export { OutputClosedError };
 
 /** A marker in the item stream: everything before it forms a unit (a window) that must be made durable together. */
 export interface Checkpoint<M> {
@@ -17,12 +20,6 @@ export type SinkItem<M> = string | Uint8Array | Checkpoint<M>;
 
 export type SinkTarget = { kind: 'file'; path: string } | { kind: 'stdout'; stream: Writable };
 
-/** The reader of stdout went away (`| head`): a normal early stop, not a failure. */
-export class OutputClosedError extends Error {
-	constructor() {
-		super('output closed by the reader');
-	}
-}
 
 /**
 The end of every pipeline: NDJSON text in, durable output out, with checkpoints between units of work.
@@ -46,8 +43,10 @@ export class OutputSink<M> extends Writable {
 	#pendingDurable: M[] = [];
 	/** The write in progress: abort() lets it settle first, so a checkpoint being made is not cut in half. */
 	#inflight: Promise<void> = Promise.resolve();
-	/** Writes the spool's data to disk as it grows, so the checkpoints' fsyncs are short (see FlushAhead). */
+	/** Writes the spool's data to disk as it grows, so the final fsync is short (see FlushAhead). */
 	#flushAhead?: FlushAhead;
+	/** A flush of the spool failed: what it holds cannot be trusted to be on disk, so it is never published. */
+	#syncFailed = false;
 	bytesOut = 0;
 
 	constructor(
@@ -177,6 +176,7 @@ export class OutputSink<M> extends Writable {
 		try {
 			await this.#flushAhead?.settle();
 		} catch (error) {
+			this.#syncFailed = true;
 			throw fsError(error, `writing ${this.#spoolPath}`);
 		}
 		this.#offset += bytes;
@@ -230,7 +230,7 @@ export class OutputSink<M> extends Writable {
 		}
 		if (!this.#handle) return undefined;
 		await this.#handle.truncate(this.#offset).catch(() => undefined);
-		if (this.target.kind === 'file' && options.keepComplete && this.#pendingDurable.length > 0) {
+		if (this.target.kind === 'file' && options.keepComplete && !this.#syncFailed && this.#pendingDurable.length > 0) {
 			try {
 				return await this.#publish();
 			} catch (error) {
@@ -254,6 +254,9 @@ export class OutputSink<M> extends Writable {
 		try {
 			await handle.sync();
 		} catch (error) {
+			// Never fsync again after a failed fsync: the kernel may have dropped the pages it could not write, and a
+			// second fsync would report success for data that is not on disk. The spool is given up.
+			await this.#discard();
 			throw fsError(error, `writing ${this.#spoolPath}`);
 		}
 		this.#handle = undefined;
@@ -277,26 +280,4 @@ export class OutputSink<M> extends Writable {
 		await rm(this.#spoolPath, { force: true });
 	}
 
-}
-
-async function writeOrClosed(stream: Writable, chunk: Buffer): Promise<void> {
-	if (stream.destroyed || stream.writableEnded) throw new OutputClosedError();
-	let onError: (error: NodeJS.ErrnoException) => void = () => undefined;
-	const failed = new Promise<never>((_, reject) => {
-		onError = (error) => reject(isClosedError(error) ? new OutputClosedError() : error);
-		stream.once('error', onError);
-	});
-	failed.catch(() => undefined);
-	try {
-		if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
-	} catch (error) {
-		throw isClosedError(error) ? new OutputClosedError() : error;
-	} finally {
-		stream.removeListener('error', onError);
-	}
-}
-
-function isClosedError(error: unknown): boolean {
-	const code = (error as NodeJS.ErrnoException)?.code;
-	return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END';
 }

@@ -78,6 +78,8 @@ describe('events: kill -9 at each step of a run to a file, then a rerun: every e
 		}
 		const killed = await run(file, fault === 'download' ? undefined : fault, (p) => (pid = p));
 		expect(killed.signal).toBe('SIGKILL');
+		// What the killed run left (its download folder, its spool) is the rerun's to remove.
+		if (fault === 'download') expect(leftovers().length).toBeGreaterThan(0);
 		fake.onExport = undefined;
 		const rerun = await run(file);
 		expect([rerun.code, rerun.stderr]).toEqual([0, expect.any(String)]);

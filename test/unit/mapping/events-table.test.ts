@@ -23,13 +23,13 @@ const event = {
 	device_carrier: 'Verizon',
 	device_family: 'iPhone',
 	device_id: '25241593-7196-5c00-b70c-170eb85bb4a6',
-	device_manufacturer: 'Apple',
+	device_manufacturer: 'Apple Inc.',
 	device_model: 'iPhone 15',
-	device_type: 'iOS',
+	device_type: 'iPhone16,1',
 	dma: 'Austin, TX',
 	event_id: 744142725,
 	event_properties: { referer: 'http://52.2.56.64:80/', 'ad_metrics.cost': 1.5, split: [{ account: 'a' }], nested: { deep: { x: true } }, gone: null },
-	event_time: '2023-01-01 19:02:52.749000',
+	event_time: '2023-01-01 19:02:52.751000',
 	event_type: 'view_page',
 	global_user_properties: {},
 	group_properties: { company: { Acme: { plan: 'pro' } } },
@@ -50,12 +50,12 @@ const event = {
 	processed_time: '2023-01-01 19:02:56.944373',
 	region: 'Texas',
 	sample_rate: 1,
-	server_received_time: '2023-01-01 19:02:54.262000',
+	server_received_time: '2023-01-01 19:02:54.263000',
 	server_upload_time: '2023-01-01 19:02:54.266000',
 	session_id: 1672599772749,
 	source_id: null,
 	start_version: '1.0.0',
-	user_creation_time: '2023-01-01 19:02:52.749000',
+	user_creation_time: '2022-12-30 08:15:00.000000',
 	user_id: '06cdb68f-885b-4b6e-be54-69b38b5b0d95',
 	user_properties: { plan: 'free', '[Segment] Group': 'beta', interests: ['a', 'b'] },
 	uuid: 'e6fe6a70-8a06-11ed-9ac0-ab8bd3fc3d15',
@@ -78,9 +78,9 @@ const expected: Record<string, unknown> = {
 	amplitude_device_carrier: 'Verizon',
 	amplitude_device_family: 'iPhone',
 	amplitude_device_id: '25241593-7196-5c00-b70c-170eb85bb4a6',
-	amplitude_device_manufacturer: 'Apple',
+	amplitude_device_manufacturer: 'Apple Inc.',
 	amplitude_device_model: 'iPhone 15',
-	amplitude_device_type: 'iOS',
+	amplitude_device_type: 'iPhone16,1',
 	amplitude_dma: 'Austin, TX',
 	amplitude_event_id: 744142725,
 	amplitude_idfa: 'idfa-1',
@@ -102,9 +102,9 @@ const expected: Record<string, unknown> = {
 	amplitude_session_id: '1672599772749',
 	amplitude_client_event_time: '2023-01-01T19:02:52.749000Z',
 	amplitude_client_upload_time: '2023-01-01T19:02:54.262000Z',
-	amplitude_event_time: '2023-01-01T19:02:52.749000Z',
+	amplitude_event_time: '2023-01-01T19:02:52.751000Z',
 	amplitude_server_upload_time: '2023-01-01T19:02:54.266000Z',
-	amplitude_user_creation_time: '2023-01-01T19:02:52.749000Z',
+	amplitude_user_creation_time: '2022-12-30T08:15:00.000000Z',
 	amplitude_user_id: '06cdb68f-885b-4b6e-be54-69b38b5b0d95',
 	amplitude_events: { view_page: 1 },
 };
@@ -132,6 +132,16 @@ describe('the amplitude_events default mapping against the seed', () => {
 		if (type === 'bool') expect(typeof value).toBe('boolean');
 		if (type === 'date') expect(value).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
 		if (type === 'map[string]string') expect(Object.values(value as object).every((v) => typeof v === 'string')).toBe(true);
+	});
+
+	it('is fed distinct values, so a row reading the wrong source shows', () => {
+		const sources = eventFieldTable.map((row) => JSON.stringify(event[row.from as keyof typeof event]));
+		const bySource = new Map<string, string>();
+		for (const [i, row] of eventFieldTable.entries()) {
+			const seen = bySource.get(sources[i]!);
+			if (seen !== undefined && seen !== row.from) throw new Error(`${row.from} and ${seen} have the same test value`);
+			bySource.set(sources[i]!, row.from);
+		}
 	});
 
 	it('maps exactly the expected fields and nothing else (no nulls in the output)', () => {
