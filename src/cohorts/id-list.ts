@@ -91,45 +91,39 @@ export function decodeId(id: number): string {
 	return ((BigInt(scratchWords[high]!) << 32n) | BigInt(scratchWords[low]!)).toString();
 }
 
+/** The id being read, as two 32-bit halves (module state: the readers below run a digit at a time, never interleaved). */
+let accHi = 0;
+let accLo = 0;
+
+/** Appends a decimal digit to the id being read; false when `digit` is not one. */
+function pushDigit(digit: number): boolean {
+	if (digit < 0 || digit > 9) return false;
+	accLo = accLo * 10 + digit;
+	accHi *= 10;
+	if (accLo >= twoTo32) {
+		const carry = Math.floor(accLo / twoTo32);
+		accLo -= carry * twoTo32;
+		accHi += carry;
+	}
+	return true;
+}
+
 /** An Amplitude ID from the file, encoded (see above), or undefined when it is not a plain integer we can hold. */
 export function parseAmplitudeId(value: string | undefined): number | undefined {
 	// By character codes, not a regex: this runs for every member, twice on a re-import.
 	if (!value || value.length > 19) return undefined;
-	let hi = 0;
-	let lo = 0;
-	for (let i = 0; i < value.length; i++) {
-		const digit = value.charCodeAt(i) - 48;
-		if (digit < 0 || digit > 9) return undefined;
-		lo = lo * 10 + digit;
-		hi *= 10;
-		if (lo >= twoTo32) {
-			const carry = Math.floor(lo / twoTo32);
-			lo -= carry * twoTo32;
-			hi += carry;
-		}
-	}
-	const id = encodeWords(hi, lo);
+	accHi = accLo = 0;
+	for (let i = 0; i < value.length; i++) if (!pushDigit(value.charCodeAt(i) - 48)) return undefined;
+	const id = encodeWords(accHi, accLo);
 	return id === -1 ? undefined : id;
 }
 
 /** parseAmplitudeId on the bytes `b[start, end)`: the encoded id, or -1. */
 export function parseAmplitudeIdAt(b: Buffer, start: number, end: number): number {
-	const length = end - start;
-	if (length <= 0 || length > 19) return -1;
-	let hi = 0;
-	let lo = 0;
-	for (let i = start; i < end; i++) {
-		const digit = b[i]! - 48;
-		if (digit < 0 || digit > 9) return -1;
-		lo = lo * 10 + digit;
-		hi *= 10;
-		if (lo >= twoTo32) {
-			const carry = Math.floor(lo / twoTo32);
-			lo -= carry * twoTo32;
-			hi += carry;
-		}
-	}
-	return encodeWords(hi, lo);
+	if (end - start <= 0 || end - start > 19) return -1;
+	accHi = accLo = 0;
+	for (let i = start; i < end; i++) if (!pushDigit(b[i]! - 48)) return -1;
+	return encodeWords(accHi, accLo);
 }
 
 /**

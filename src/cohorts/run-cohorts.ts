@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from '../cli/context.js';
 import { Progress } from '../cli/progress.js';
@@ -15,7 +15,8 @@ import { LineBuffer } from '../pipeline/line-buffer.js';
 import { floorHour } from '../events/hours.js';
 import { stateDirOf } from '../paths.js';
 import { fsError } from '../errors.js';
-import { removeLeftovers, tempTag } from '../delivery/leftovers.js';
+import { tempTag } from '../delivery/leftovers.js';
+import { startRun } from '../delivery/run-guard.js';
 import { commitFiles, RunOutput } from '../delivery/run-output.js';
 import { cohortsStateFiles, CohortsStateWriter } from './cohorts-state.js';
 import { Semaphore, RateLimit } from './limits.js';
@@ -53,33 +54,27 @@ export async function runCohorts(ctx: Context, config: Config, options: CohortsR
 	const region: Region = auth?.region ?? 'us';
 	const stateDir = options.demo ? join(tmpdir(), `amp-import-demo-${process.pid}`) : stateDirOf(config.stateDir, io.cwd, io.env);
 	const files = cohortsStateFiles(stateDir, options.demo?.apiKey ?? auth!.credentials.apiKey, region);
-	const internal = new AbortController();
-	if (!options.dryRun) await files.lock.acquire('cohorts', io.now(), (lost) => internal.abort(lost));
-	let output: RunOutput<CohortDone> | undefined;
+	const output = config.cohorts.output && config.cohorts.output !== '-' ? resolve(io.cwd, config.cohorts.output) : undefined;
+	const guard = options.dryRun ? undefined : await startRun({ job: 'cohorts', files: { ...files, dir: stateDir }, output, now: io.now(), signal: ctx.signal, logger: ctx.logger });
+	let runOutput: RunOutput<CohortDone> | undefined;
 	try {
-		if (!options.dryRun) {
-			if (await files.journal.recover()) ctx.logger.info('completed the commit of a run that stopped after deciding it');
-			const template = config.cohorts.output && config.cohorts.output !== '-' ? resolve(io.cwd, config.cohorts.output) : undefined;
-			const swept = await removeLeftovers('cohorts', files.key, template ? [dirname(template), stateDir] : [stateDir]);
-			if (swept) ctx.logger.debug(`removed ${swept} temp file(s) left by runs that were killed`);
-		}
 		const state = await CohortsStateWriter.open(files.state, region);
 		const stats = new CohortsRunStats();
 		// The table's output names the config may change: Lytics' integration's "Amplitude ID Field" and "Cohort Names Field".
 		const rename = { amplitude_id: config.cohorts.idField, amplitude_cohort_names: config.cohorts.namesField };
 		// No thread starts before the first block is mapped.
 		const mapping = new MemberMapping({ rename, raw: config.cohorts.shape === 'raw', workers: config.cohorts.workers });
-		if (!options.dryRun) output = await openOutput(ctx, config, { files, state, stats, mapping, options, lock: internal.signal });
+		if (guard) runOutput = await openOutput(ctx, config, { files, state, stats, mapping, options, lockLost: guard.lockLost });
 		const all = await listCohorts(client, { signal: ctx.signal });
 		const selected = selectCohorts(all, config.cohorts.select);
 		const decisions = selected.map((cohort): Decision => ({ cohort, action: decide(cohort, state, options.force) }));
 		if (options.dryRun) return printPlan(ctx, decisions);
-		const run = { files, state, stats, mapping, rename, options, output: output!, signal: AbortSignal.any([ctx.signal, internal.signal]) };
-		output = undefined; // from here importCohorts ends it
+		const run = { files, state, stats, mapping, rename, options, output: runOutput!, signal: guard!.signal };
+		runOutput = undefined; // from here importCohorts ends it
 		await importCohorts(ctx, config, client, decisions, run);
 	} finally {
-		await output?.fail().catch(() => undefined);
-		await files.lock.release();
+		await runOutput?.fail().catch(() => undefined);
+		await guard?.release();
 		if (options.demo) await rm(stateDir, { recursive: true, force: true });
 	}
 }
@@ -93,9 +88,9 @@ interface RunParts {
 }
 
 /** The run's output, checked before any request: each cohort's records commit with its member list and state. */
-function openOutput(ctx: Context, config: Config, parts: RunParts & { lock: AbortSignal }): Promise<RunOutput<CohortDone>> {
+function openOutput(ctx: Context, config: Config, parts: RunParts & { lockLost: () => Error | undefined }): Promise<RunOutput<CohortDone>> {
 	const { io, logger } = ctx;
-	const { files, state, stats, mapping, options, lock } = parts;
+	const { files, state, stats, mapping, options, lockLost } = parts;
 	const now = io.now();
 	const hour = floorHour(now.getTime());
 	return RunOutput.open<CohortDone>({
@@ -109,7 +104,7 @@ function openOutput(ctx: Context, config: Config, parts: RunParts & { lock: Abor
 		overwrite: Boolean(options.overwrite),
 		tag: tempTag('cohorts', files.key),
 		release: mapping.giveOutput,
-		lockLost: () => (lock.aborted ? (lock.reason as Error) : undefined),
+		lockLost,
 		commit: async (units, renames, deliver) => {
 			const lists = units.map(({ next }) => ({ from: next.tempPath, to: next.finalPath }));
 			const importedAt = io.now().toISOString();

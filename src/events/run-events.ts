@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from '../cli/context.js';
 import { Progress } from '../cli/progress.js';
@@ -14,7 +14,8 @@ import type { StateFile } from '../state/state-file.js';
 import type { Journal } from '../state/journal.js';
 import { stateDirOf } from '../paths.js';
 import { fsError } from '../errors.js';
-import { removeLeftovers, tempTag } from '../delivery/leftovers.js';
+import { tempTag } from '../delivery/leftovers.js';
+import { startRun } from '../delivery/run-guard.js';
 import { commitFiles, RunOutput } from '../delivery/run-output.js';
 import { exportSource, type WindowDone } from './export-source.js';
 import { addHours, exportHour, hoursBetween, isoHour } from './hours.js';
@@ -53,18 +54,17 @@ export async function runEvents(ctx: Context, config: Config, options: EventsRun
 	const stateDir = stateDirOf(config.stateDir, io.cwd, io.env);
 	const files = auth && stateful ? { ...eventsStateFiles(stateDir, auth.credentials.apiKey, auth.region), dir: stateDir } : undefined;
 
-	const internal = new AbortController();
-	if (files && !options.dryRun) await files.lock.acquire('events', io.now(), (lost) => internal.abort(lost));
-	try {
-		if (files && !options.dryRun && (await files.journal.recover())) logger.info('completed the commit of a run that stopped after deciding it');
+	// Read under the lock (a killed run's decided commit completed first), except for a dry run, which takes none.
+	const readPlan = async () => {
 		const state = files ? await files.state.read() : undefined;
 		const cursor = state ? cursorToHour(state.cursor) : undefined;
-		const plan = planRun({ now: io.now(), lagHours: config.events.lagHours, backfillDays: config.events.backfillDays, cursor, ...explicit });
-		if (options.dryRun) return printDryRun(ctx, plan, config.events.windowHours);
-		const output = config.events.output && config.events.output !== '-' ? resolve(io.cwd, config.events.output) : undefined;
-		const folders = [...(output ? [dirname(output)] : []), ...(files ? [files.dir] : [])];
-		const swept = await removeLeftovers('events', files?.key, folders);
-		if (swept) logger.debug(`removed ${swept} temp file(s) left by runs that were killed`);
+		return { cursor, plan: planRun({ now: io.now(), lagHours: config.events.lagHours, backfillDays: config.events.backfillDays, cursor, ...explicit }) };
+	};
+	if (options.dryRun) return printDryRun(ctx, (await readPlan()).plan, config.events.windowHours);
+	const output = config.events.output && config.events.output !== '-' ? resolve(io.cwd, config.events.output) : undefined;
+	const guard = await startRun({ job: 'events', files, output, now: io.now(), signal: ctx.signal, logger });
+	try {
+		const { cursor, plan } = await readPlan();
 		if (plan.kind === 'up-to-date') {
 			logger.info(`events are up to date: cursor ${isoHour(plan.cursor)}, newest exportable hour ${isoHour(plan.newest)}`);
 			return;
@@ -81,17 +81,10 @@ export async function runEvents(ctx: Context, config: Config, options: EventsRun
 		logger.info(`exporting events ${isoHour(plan.first)}..${isoHour(plan.last)} (${hoursBetween(plan.first, plan.last)} h, ${plan.reason})`);
 		const advance = files && (cursor === undefined || plan.first === addHours(cursor, 1)) ? files.state : undefined;
 		if (files && !advance) logger.warn(`--start ${isoHour(plan.first)} does not continue the cursor ${isoHour(cursor!)}; the cursor is left alone`);
-		const run: RunContext = {
-			files,
-			advance,
-			region: auth?.region ?? 'us',
-			overwrite: Boolean(options.overwrite),
-			signal: AbortSignal.any([ctx.signal, internal.signal]),
-			lockLost: () => (internal.signal.aborted ? (internal.signal.reason as Error) : undefined),
-		};
+		const run: RunContext = { files, advance, region: auth?.region ?? 'us', overwrite: Boolean(options.overwrite), signal: guard.signal, lockLost: guard.lockLost };
 		await exportRange(ctx, config, client, plan, run);
 	} finally {
-		await files?.lock.release();
+		await guard.release();
 	}
 }
 

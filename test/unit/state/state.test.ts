@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { readFileSync, writeFileSync, existsSync, statSync, mkdirSync, utimesSync, readlinkSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, statSync, mkdirSync, utimesSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockStaleMs, RunLock } from '../../../src/state/lock.js';
 import { eventsStateFiles, projectKey } from '../../../src/state/events-state.js';
@@ -74,6 +74,16 @@ describe('run lock', () => {
 		const before = statSync(join(dir.path, 'held.lock')).mtimeMs;
 		await new Promise((r) => setTimeout(r, 2_200));
 		expect(statSync(join(dir.path, 'held.lock')).mtimeMs).toBeGreaterThan(before);
+		await lock.release();
+	});
+
+	it('tells its holder when the lock was taken from it, so the run stops before committing', async () => {
+		const lost: AmpImportError[] = [];
+		const lock = new RunLock(join(dir.path, 'lost.lock'), 5_000);
+		await lock.acquire('events', now, (e) => lost.push(e));
+		rmSync(join(dir.path, 'lost.lock'), { recursive: true }); // as another host that judged it stale would
+		await new Promise((r) => setTimeout(r, 2_500));
+		expect(lost.map((e) => [e.exitCode, e.code])).toEqual([[75, 'ERR_AMP_LOCKED']]);
 		await lock.release();
 	});
 

@@ -1,0 +1,17 @@
+// Mutation testing on demand (`npm run mutate`; not in CI): the delivery rules' code and the mapping tables.
+// The fault suites that run the built bin as a separate process (test/faults, test/smoke) cannot see a mutant,
+// which is switched on inside the test process, so they are left out here; they run in `npm test`.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+	mutate: ['src/state/**/*.ts', 'src/delivery/**/*.ts', 'src/pipeline/output-sink.ts', 'src/redact.ts', 'src/mapping/events-table.ts', 'src/mapping/cohorts-table.ts'],
+	testRunner: 'jest',
+	testRunnerNodeArgs: ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'],
+	jest: { configFile: 'jest.config.js', config: { testPathIgnorePatterns: ['/node_modules/', '/test/faults/', '/test/smoke/'] } },
+	coverageAnalysis: 'perTest',
+	checkers: [],
+	concurrency: 2,
+	timeoutMS: 30_000,
+	reporters: ['clear-text', 'progress', 'html'],
+	htmlReporter: { fileName: 'reports/mutation/index.html' },
+	tempDirName: '.stryker-tmp',
+};
