@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { startFakeAmplitude, uuidsForHours, type FakeAmplitude } from '../helpers/fake-amplitude-server.js';
@@ -141,5 +143,40 @@ describe('events: a full disk (ENOSPC) or a failing one (EIO) at each write leav
 		expect(rerun.code).toBe(0);
 		const got = args.includes('-o') ? published() : [...uuidsOf(failed.stdout), ...uuidsOf(rerun.stdout)];
 		expect(got.sort()).toEqual(truthUpTo(firstHour(failed.stderr)));
+	});
+});
+
+describe('events: a real full disk (a small tmpfs, where this machine allows mounts)', () => {
+	const mountable = (() => {
+		if (process.getuid?.() !== 0) return false;
+		const probe = mkdtempSync(join(tmpdir(), 'amp-import-mount-probe-'));
+		try {
+			execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+			execFileSync('umount', [probe], { stdio: 'ignore' });
+			return true;
+		} catch {
+			return false; // the seam-injected cases above stand in for it
+		} finally {
+			rmSync(probe, { recursive: true, force: true });
+		}
+	})();
+	(mountable ? it : it.skip)('the output folder fills up: exit 74, nothing published, no state; after space is freed the rerun is exact', async () => {
+		const small = join(home.path, 'small');
+		mkdirSync(small);
+		execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=48k', 'tmpfs', small]);
+		try {
+			const args = ['--raw', '-o', 'small/ev-{start}-{end}.ndjson'];
+			const full = await run(args);
+			expect([full.code, full.stderr]).toEqual([74, expect.stringContaining('ENOSPC')]);
+			expect(readdirSync(small)).toEqual([]);
+			expect(cursor()).toBeUndefined();
+			execFileSync('mount', ['-o', 'remount,size=4m', small]);
+			const rerun = await run(args);
+			expect(rerun.code).toBe(0);
+			const got = readdirSync(small).flatMap((f) => uuidsOf(readFileSync(join(small, f), 'utf8')));
+			expect(got.sort()).toEqual(truthUpTo(firstHour(full.stderr)));
+		} finally {
+			execFileSync('umount', [small]);
+		}
 	});
 });
