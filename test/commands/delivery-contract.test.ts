@@ -169,7 +169,7 @@ describe('8. bad output names are refused before any request', () => {
 		['a name ending in /', 'newdir/', 73, 'names a folder'],
 		['a missing folder', 'nope/ev.ndjson', 73, 'no such file or directory'],
 		['a file as a folder', 'file.txt/ev.ndjson', 73, 'not a folder'],
-	])('%s: exit %d', async (_what, output, code, says) => {
+	])('%s (-o %s): exit %d', async (_what, output, code, says) => {
 		writeFileSync(join(out, 'file.txt'), 'x');
 		const calls: ExportCall[] = [];
 		server.use(exportApi({ calls }));
