@@ -56,6 +56,7 @@ const file = ['--raw', '-o', 'out/ev-{start}-{end}.ndjson'];
 describe('events: kill -9 at each step of a run to a file, then a rerun: every event exactly once', () => {
 	const steps: Array<[string, Fault | 'download']> = [
 		['downloading the second window', 'download'],
+		['inflating the zip (a read of the downloaded export)', { op: 'read', match: '\\.zip$', nth: 3, action: 'kill' }],
 		['writing the spool', { op: 'write', match: '\\.partial$', nth: 2, action: 'kill' }],
 		['fsyncing the spool', { op: 'sync', match: '\\.partial$', action: 'kill' }],
 		['writing the next state', { op: 'open', match: '\\.json\\.next$', action: 'kill' }],
@@ -87,6 +88,23 @@ describe('events: kill -9 at each step of a run to a file, then a rerun: every e
 		expect([rerun.code, rerun.stderr]).toEqual([0, expect.any(String)]);
 		expect(published().sort()).toEqual(truthUpTo(firstHour(killed.stderr)));
 		expect(leftovers()).toEqual([]);
+	});
+});
+
+describe('events: a connection cut in the middle of a download', () => {
+	it('is downloaded again, and the run delivers every event once', async () => {
+		fake.onExport = async (call, response) => {
+			if (call.index !== 1) return false;
+			response.writeHead(200, { 'content-type': 'application/zip', 'content-length': 100_000 });
+			response.write(Buffer.alloc(20_000));
+			await new Promise((r) => setTimeout(r, 20));
+			response.socket?.destroy();
+			return true;
+		};
+		const result = await run(file);
+		expect(result.code).toBe(0);
+		expect(fake.exports).toHaveLength(3);
+		expect(published().sort()).toEqual(truthUpTo(firstHour(result.stderr)));
 	});
 });
 

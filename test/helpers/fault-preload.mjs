@@ -1,7 +1,7 @@
 // Loaded with `node --import` into an amp-import process under test: makes one file system call fail or kills the
 // process at it, as a crash or a full disk would. Test code only; the product has no such hook.
 //   AMP_IMPORT_TEST_FAULT='{"op":"rename","match":"\\.partial$","nth":1,"action":"kill","when":"before"}'
-// op: rename | sync | datasync | write | open | writeFile | mkdtemp; match: a regex on the path (rename: the source);
+// op: rename | sync | datasync | write | read | open | writeFile | mkdtemp; match: a regex on the path (rename: the source);
 // action: kill (SIGKILL) | ENOSPC | EIO | EACCES; when: before | after (kill only). Only the main thread is touched.
 // AMP_IMPORT_TEST_FSLOG=<file>: appends every open, write, sync, datasync and rename, a line each, to that file.
 import { appendFileSync } from 'node:fs';
@@ -76,8 +76,8 @@ if (spec && isMainThread) {
 	const probe = await open(new URL(import.meta.url), 'r');
 	const FileHandle = Object.getPrototypeOf(probe);
 	await probe.close();
-	for (const method of ['sync', 'datasync', 'write', 'writeFile']) {
-		if (spec.op === method || (spec.op === 'writeFile' && method === 'writeFile')) {
+	for (const method of ['sync', 'datasync', 'write', 'read', 'writeFile']) {
+		if (spec.op === method) {
 			FileHandle[method] = wrap(FileHandle[method], (handle) => handlePaths.get(handle) ?? '');
 		}
 	}

@@ -6,7 +6,7 @@ const bin = fileURLToPath(new URL('../../bin/amp-import.js', import.meta.url));
 const preload = fileURLToPath(new URL('./fault-preload.mjs', import.meta.url));
 
 export interface Fault {
-	op: 'rename' | 'sync' | 'datasync' | 'write' | 'open' | 'writeFile' | 'mkdtemp';
+	op: 'rename' | 'sync' | 'datasync' | 'write' | 'read' | 'open' | 'writeFile' | 'mkdtemp';
 	match: string;
 	nth?: number;
 	action: 'kill' | 'ENOSPC' | 'EIO' | 'EACCES';
