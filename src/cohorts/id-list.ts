@@ -36,12 +36,6 @@ export class IdList {
 		this.#ids[this.#length++] = id;
 	}
 
-	pushAll(ids: Float64Array): void {
-		this.#room(ids.length);
-		this.#ids.set(ids, this.#length);
-		this.#length += ids.length;
-	}
-
 	get length(): number {
 		return this.#length;
 	}

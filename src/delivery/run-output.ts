@@ -43,17 +43,13 @@ moving with it.
 */
 export class RunOutput<M> {
 	readonly sink: OutputSink<M>;
-	readonly template?: string;
-	/** Where the output goes, as checked up front (a file name may still change with `{end}` at publish). */
-	readonly plannedPath?: string;
 
+	/** `plannedPath`: where the output goes, as checked up front (a name may still change with `{end}` at publish). */
 	private constructor(
 		private readonly o: RunOutputOptions<M>,
-		template: string | undefined,
+		private readonly template: string | undefined,
 		plannedPath: string | undefined,
 	) {
-		this.template = template;
-		this.plannedPath = plannedPath;
 		this.sink = new OutputSink<M>(plannedPath ? { kind: 'file', path: plannedPath } : { kind: 'stdout', stream: o.stdout }, {
 			gzip: o.gzip || Boolean(plannedPath?.endsWith('.gz')),
 			release: o.release,

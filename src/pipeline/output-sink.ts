@@ -95,11 +95,6 @@ export class OutputSink<M> extends Writable {
 		}
 	}
 
-	/** The spool's path (for tests and the leftovers sweep). */
-	get spoolPath(): string {
-		return this.#spoolPath;
-	}
-
 	override _write(item: SinkItem<M>, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
 		const work = typeof item === 'string' || item instanceof Uint8Array ? this.#writeText(item) : this.#checkpoint(item.checkpoint);
 		this.#inflight = work.catch(() => undefined);

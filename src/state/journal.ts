@@ -1,6 +1,6 @@
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { syncDir } from '../atomic-file.js';
+import { syncDir, writeDurably } from '../atomic-file.js';
 import { AmpImportError, fsError } from '../errors.js';
 
 /** A finished temp file and the name it is published under. */
@@ -52,10 +52,10 @@ export class Journal {
 				}
 			}
 			if (state) {
-				await writeDurably(`${state.path}.next`, state.content);
+				await prepare(`${state.path}.next`, state.content);
 				all.push({ from: `${state.path}.next`, to: state.path });
 			}
-			await writeDurably(this.nextPath, `${JSON.stringify({ version: 1, renames: all })}\n`);
+			await prepare(this.nextPath, `${JSON.stringify({ version: 1, renames: all })}\n`);
 			await syncDir(dirname(this.nextPath));
 			await deliver?.();
 		} catch (error) {
@@ -126,19 +126,11 @@ async function readRenames(path: string): Promise<Rename[] | undefined> {
 	}
 }
 
-/** Writes a whole file and fsyncs it: every block it needs is allocated now, or this fails. */
-async function writeDurably(path: string, content: string): Promise<void> {
-	try {
-		const handle = await open(path, 'w', 0o600);
-		try {
-			await handle.writeFile(content);
-			await handle.sync();
-		} finally {
-			await handle.close();
-		}
-	} catch (error) {
+/** writeDurably, its failure said as a file system error. */
+async function prepare(path: string, content: string): Promise<void> {
+	await writeDurably(path, content).catch((error: unknown) => {
 		throw fsError(error, `writing ${path}`);
-	}
+	});
 }
 
 async function exists(path: string): Promise<boolean> {
