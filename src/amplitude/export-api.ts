@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { AmplitudeClient } from './client.js';
-import { exportHour, isoHour } from '../events/hours.js';
+import { exportHour, isoHour } from './hours.js';
 
 export type ExportOutcome =
 	| { kind: 'zip'; bytes: number }

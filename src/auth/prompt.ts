@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../io/io.js';
 import { usageError } from '../errors.js';
 
 /**

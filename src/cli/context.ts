@@ -1,11 +1,13 @@
-import type { Io } from './io.js';
-import { Logger, wantsColor, type LogFormat } from './logger.js';
+import type { Io } from '../io/io.js';
+import { Logger, wantsColor, type LogFormat } from '../io/logger.js';
 import { loadConfig, type FlagValue, type LoadedConfig } from '../config/load.js';
 import { CredentialsStore } from '../auth/store.js';
 import { resolveAuth, type ResolvedAuth } from '../auth/resolve.js';
 import { AmplitudeClient } from '../amplitude/client.js';
 import type { RetryPolicy } from '../amplitude/retry.js';
 import { configHome } from '../paths.js';
+import type { JobContext } from '../jobs/context.js';
+import { Progress } from './progress.js';
 
 /** The options every command accepts (see `amp-import --help`). */
 export interface GlobalOptions {
@@ -25,7 +27,7 @@ export interface TestHooks {
 }
 
 /** What a command gets: the outside world, a logger, and lazy access to config, credentials and the API client. */
-export class Context {
+export class Context implements JobContext {
 	readonly logger: Logger;
 	readonly store: CredentialsStore;
 	#loaded?: LoadedConfig;
@@ -56,6 +58,10 @@ export class Context {
 		const auth = await resolveAuth({ config, env: this.io.env, store: this.store, authFlag: label });
 		this.logger.redactor.add(auth.credentials.secretKey);
 		return auth;
+	}
+
+	progress(describe: () => string): Progress {
+		return new Progress(this, describe);
 	}
 
 	async client(auth?: ResolvedAuth): Promise<AmplitudeClient> {

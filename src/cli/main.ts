@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { processIo, type Io } from './io.js';
+import { processIo, type Io } from '../io/io.js';
 import { Context, type GlobalOptions, type TestHooks } from './context.js';
 import { reportError } from './report-error.js';
 import { registerAuth } from './commands/auth.js';

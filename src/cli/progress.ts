@@ -1,16 +1,18 @@
 import type { Ora } from 'ora';
-import type { Context } from './context.js';
+import type { Io } from '../io/io.js';
+import type { Logger } from '../io/logger.js';
+import type { ProgressLine } from '../jobs/context.js';
 
 /**
 A spinner on stderr while a run works, only on a real TTY (ora spins forever on a TTY that reports 0 columns), never
 with --quiet or JSON logs. `render` is polled, so the hot path only bumps counters.
 */
-export class Progress {
+export class Progress implements ProgressLine {
 	#spinner?: Ora;
 	#timer?: NodeJS.Timeout;
 
 	constructor(
-		private readonly ctx: Context,
+		private readonly ctx: { io: Io; logger: Logger },
 		private readonly render: () => string,
 	) {}
 

@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import type { Logger } from '../io/logger.js';
 import { toAmpImportError } from '../errors.js';
 
 /** Prints a failure: one line with code and message, the details, the hint; the stack chain only with --verbose. */

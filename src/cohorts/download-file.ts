@@ -1,5 +1,5 @@
 import type { AmplitudeClient } from '../amplitude/client.js';
-import type { Logger } from '../cli/logger.js';
+import type { Logger } from '../io/logger.js';
 import { AmpImportError } from '../errors.js';
 
 const redirects = [301, 302, 303, 307, 308];

@@ -1,6 +1,6 @@
 import { compileLineMapper, MappingStats } from '../mapping/compile.js';
 import { cohortFieldTable } from '../mapping/cohorts-table.js';
-import { LineBuffer } from '../pipeline/line-buffer.js';
+import { LineBuffer } from '../bytes/line-buffer.js';
 import { parseRecords, rowFactory, type CsvFault, type CsvHeader, type MemberRow } from './csv-members.js';
 import { contains, parseAmplitudeId } from './id-list.js';
 import { cohortRecordFields, compileMemberByteMapper } from './member-bytes.js';

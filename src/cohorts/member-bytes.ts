@@ -1,7 +1,7 @@
 import type { FieldRow } from '../mapping/field-table.js';
 import { compileLineMapper, MappingStats } from '../mapping/compile.js';
 import { utf8SequenceEnd } from '../mapping/json-scan.js';
-import type { LineBuffer } from '../pipeline/line-buffer.js';
+import type { LineBuffer } from '../bytes/line-buffer.js';
 import type { CsvHeader } from './csv-members.js';
 import { contains, parseAmplitudeIdAt } from './id-list.js';
 

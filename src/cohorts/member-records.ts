@@ -1,8 +1,8 @@
-import type { Logger } from '../cli/logger.js';
+import type { Logger } from '../io/logger.js';
 import { AmpImportError, dataError } from '../errors.js';
 import type { LineMapper } from '../mapping/compile.js';
 import type { Checkpoint } from '../pipeline/output-sink.js';
-import type { LineBuffer } from '../pipeline/line-buffer.js';
+import type { LineBuffer } from '../bytes/line-buffer.js';
 import { inOrder } from '../pipeline/worker-pool.js';
 import { csvBlocks } from './csv-blocks.js';
 import { invalidCsv, openCohortFile, parseHeader, type MemberRow } from './csv-members.js';

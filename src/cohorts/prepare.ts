@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { AmplitudeClient } from '../amplitude/client.js';
 import { cohortRequestStatus, requestCohort, type CohortInfo } from '../amplitude/cohorts-api.js';
-import type { Logger } from '../cli/logger.js';
+import type { Logger } from '../io/logger.js';
 import type { CohortsConfig } from '../config/schema.js';
 import { AmpImportError } from '../errors.js';
-import type { CohortsStateWriter } from './cohorts-state.js';
+import type { CohortsStateWriter } from '../state/cohorts-state.js';
 import { downloadCohortFile } from './download-file.js';
 import type { RateLimit } from './limits.js';
 import type { CohortsRunStats } from './stats.js';

@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Context } from '../cli/context.js';
-import { Progress } from '../cli/progress.js';
+import type { JobContext } from '../jobs/context.js';
 import type { AmplitudeClient } from '../amplitude/client.js';
 import { cohortUsage, listCohorts, type CohortInfo } from '../amplitude/cohorts-api.js';
 import type { Config, Region } from '../config/schema.js';
@@ -11,14 +10,14 @@ import { compileLineMapper } from '../mapping/compile.js';
 import { cohortFieldTable } from '../mapping/cohorts-table.js';
 import { epochToRfc3339 } from '../mapping/timestamps.js';
 import { OutputClosedError } from '../pipeline/output-sink.js';
-import { LineBuffer } from '../pipeline/line-buffer.js';
-import { floorHour } from '../events/hours.js';
+import { LineBuffer } from '../bytes/line-buffer.js';
+import { floorHour } from '../amplitude/hours.js';
 import { stateDirOf } from '../paths.js';
 import { fsError } from '../errors.js';
 import { tempTag } from '../delivery/leftovers.js';
 import { startRun } from '../delivery/run-guard.js';
 import { commitFiles, RunOutput } from '../delivery/run-output.js';
-import { cohortsStateFiles, CohortsStateWriter } from './cohorts-state.js';
+import { cohortsStateFiles, CohortsStateWriter } from '../state/cohorts-state.js';
 import { Semaphore, RateLimit } from './limits.js';
 import { MemberMapping } from './member-mapping.js';
 import { memberRecords, type CohortDone } from './member-records.js';
@@ -47,7 +46,7 @@ type Decision = { cohort: CohortInfo; action: 'import' | 'unchanged' | 'too-larg
 import, then for the rest request, poll and download their member files (a few at a time) and stream each, in
 selection order, through CSV → mapping → NDJSON sink, with the members who left since the last import.
 */
-export async function runCohorts(ctx: Context, config: Config, options: CohortsRunOptions): Promise<void> {
+export async function runCohorts(ctx: JobContext, config: Config, options: CohortsRunOptions): Promise<void> {
 	const { io } = ctx;
 	const auth = options.demo ? undefined : await ctx.auth();
 	const client = options.demo?.client ?? (await ctx.client(auth));
@@ -88,7 +87,7 @@ interface RunParts {
 }
 
 /** The run's output, checked before any request: each cohort's records commit with its member list and state. */
-function openOutput(ctx: Context, config: Config, parts: RunParts & { lockLost: () => Error | undefined }): Promise<RunOutput<CohortDone>> {
+function openOutput(ctx: JobContext, config: Config, parts: RunParts & { lockLost: () => Error | undefined }): Promise<RunOutput<CohortDone>> {
 	const { io, logger } = ctx;
 	const { files, state, stats, mapping, options, lockLost } = parts;
 	const now = io.now();
@@ -130,7 +129,7 @@ function decide(cohort: CohortInfo, state: CohortsStateWriter, force: boolean): 
 	return unchanged && !force ? 'unchanged' : 'import';
 }
 
-function printPlan(ctx: Context, decisions: Decision[]): void {
+function printPlan(ctx: JobContext, decisions: Decision[]): void {
 	for (const { cohort, action } of decisions) {
 		ctx.io.stdout.write(`${action === 'import' ? 'request' : `skip (${action})`}\t${cohort.id}\t${cohort.name}\n`);
 	}
@@ -138,7 +137,7 @@ function printPlan(ctx: Context, decisions: Decision[]): void {
 }
 
 async function importCohorts(
-	ctx: Context,
+	ctx: JobContext,
 	config: Config,
 	client: AmplitudeClient,
 	decisions: Decision[],
@@ -183,7 +182,7 @@ async function importCohorts(
 	const lines = new LineBuffer(512 << 10);
 	const mapper = compileLineMapper(cohortFieldTable, rename);
 	let current = '';
-	const progress = new Progress(ctx, () => `cohorts ${current} · ${stats.members.toLocaleString('en-US')} members · ${stats.polls} polls`);
+	const progress = ctx.progress(() => `cohorts ${current} · ${stats.members.toLocaleString('en-US')} members · ${stats.polls} polls`);
 	let prepares: Array<Promise<PreparedCohort>> = [];
 	let outputPath: string | undefined;
 	try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone, timeOfDayPattern } from '../schedule/zones.js';
+import { isTimeZone, timeOfDayPattern } from './zones.js';
 
 /**
 Schema building blocks whose messages read as what was expected. The formatter adds where the value came from and

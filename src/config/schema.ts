@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { baseUrl, flag, integer, oneOf, positiveNumber, text, listOf, timeOfDay, timeZone } from './fields.js';
 import { additionalEventFields, defaultEventFields } from '../mapping/events-table.js';
-import { jobPlaceholders, unknownPlaceholders } from '../delivery/output-target.js';
+import { jobPlaceholders, unknownPlaceholders } from './placeholders.js';
 
 /** An output file name: `-` (stdout) or a path whose `{…}` placeholders the job knows. */
 const outputName = (job: 'events' | 'cohorts') =>

@@ -1,38 +1,25 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { exportHour } from '../events/hours.js';
+import { exportHour } from '../amplitude/hours.js';
 import { AmpImportError, fsError } from '../errors.js';
+import type { Placeholder } from '../config/placeholders.js';
 
 /**
 The placeholders of an output file name, one table for both jobs: what each expands to. `{start}` and `{end}` are
 the UTC hours of the data (cohorts: the run's hour), `{date}` the run's UTC date, `{time}` the run's UTC second.
 */
-const placeholders = {
-	start: (v: NameValues) => exportHour(v.first),
-	end: (v: NameValues) => exportHour(v.last),
-	date: (v: NameValues) => v.now.toISOString().slice(0, 10),
-	time: (v: NameValues) => v.now.toISOString().slice(0, 19).replace(/[-:]/g, ''),
-} as const;
-
-export type Placeholder = keyof typeof placeholders;
-
-/** Which placeholders each job's output takes (cohorts have no data range: `{end}` would mean nothing). */
-export const jobPlaceholders: Record<'events' | 'cohorts', readonly Placeholder[]> = {
-	events: ['start', 'end', 'date', 'time'],
-	cohorts: ['start', 'date', 'time'],
+const placeholders: Record<Placeholder, (v: NameValues) => string> = {
+	start: (v) => exportHour(v.first),
+	end: (v) => exportHour(v.last),
+	date: (v) => v.now.toISOString().slice(0, 10),
+	time: (v) => v.now.toISOString().slice(0, 19).replace(/[-:]/g, ''),
 };
 
 export interface NameValues {
 	first: number;
 	last: number;
 	now: Date;
-}
-
-/** The `{…}` names in a template that the job does not know (a typo must not become a literal file name). */
-export function unknownPlaceholders(template: string, job: 'events' | 'cohorts'): string[] {
-	const known: readonly string[] = jobPlaceholders[job];
-	return [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!).filter((name) => !known.includes(name));
 }
 
 export function usesPlaceholder(template: string, name: Placeholder): boolean {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { exportHour } from '../events/hours.js';
+import { exportHour } from '../amplitude/hours.js';
 
 const fixtures = new URL('../../fixtures/demo/', import.meta.url);
 

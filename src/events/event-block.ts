@@ -7,7 +7,7 @@ import { isJsonContainer, parseExact, stringifyExact } from '../mapping/exact-js
 import * as json from '../mapping/json-scan.js';
 import { isExportLayout, isExportLayoutAt } from '../mapping/timestamps.js';
 import { uuidWords, uuidWordsAt } from './uuid-window.js';
-import { LineBuffer } from '../pipeline/line-buffer.js';
+import { LineBuffer } from '../bytes/line-buffer.js';
 
 /** How a run maps blocks; sent once to each worker, so plain data only. */
 export interface BlockOptions {

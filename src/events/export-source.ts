@@ -5,13 +5,13 @@ import { createGunzip, type Gunzip } from 'node:zlib';
 import type { AmplitudeClient } from '../amplitude/client.js';
 import { downloadExport, type ExportOutcome } from '../amplitude/export-api.js';
 import { backoffMs, type RetryPolicy } from '../amplitude/retry.js';
-import type { Logger } from '../cli/logger.js';
+import type { Logger } from '../io/logger.js';
 import { AmpImportError, dataError } from '../errors.js';
 import { lineBlocks, type LineBlock } from '../pipeline/lines.js';
 import type { Checkpoint } from '../pipeline/output-sink.js';
-import { YoungCollector } from '../pipeline/young-collector.js';
+import { YoungCollector } from '../runtime/young-collector.js';
 import { readExportZip, type ExportEntry } from '../pipeline/zip-entries.js';
-import { addHours, exportHour, hoursBetween, isoHour } from './hours.js';
+import { addHours, exportHour, hoursBetween, isoHour } from '../amplitude/hours.js';
 import type { EventsRunStats } from './stats.js';
 
 /** A block of an entry's lines, still undecoded. */

@@ -1,4 +1,4 @@
-import type { Logger } from '../cli/logger.js';
+import type { Logger } from '../io/logger.js';
 import { dataError } from '../errors.js';
 import type { FieldRow } from '../mapping/field-table.js';
 import type { Checkpoint } from '../pipeline/output-sink.js';

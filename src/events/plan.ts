@@ -1,4 +1,4 @@
-import { addHours, isoHour, newestExportableHour } from './hours.js';
+import { addHours, isoHour, newestExportableHour } from '../amplitude/hours.js';
 import { usageError } from '../errors.js';
 
 /** What a run will export: an inclusive hour range, or nothing (with the reason), or "start from now on". */

@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Context } from '../cli/context.js';
-import { Progress } from '../cli/progress.js';
+import type { JobContext } from '../jobs/context.js';
 import type { AmplitudeClient } from '../amplitude/client.js';
 import type { Config } from '../config/schema.js';
 import { selectRows } from '../mapping/compile.js';
@@ -18,7 +17,7 @@ import { tempTag } from '../delivery/leftovers.js';
 import { startRun } from '../delivery/run-guard.js';
 import { commitFiles, RunOutput } from '../delivery/run-output.js';
 import { exportSource, type WindowDone } from './export-source.js';
-import { addHours, exportHour, hoursBetween, isoHour } from './hours.js';
+import { addHours, exportHour, hoursBetween, isoHour } from '../amplitude/hours.js';
 import { planRun, windows, type RunPlan } from './plan.js';
 import { EventsRunStats } from './stats.js';
 import { mapBlocks } from './map-blocks.js';
@@ -46,7 +45,7 @@ interface RunFiles {
 `amp-import events`: plan the hour range, take the lock, stream every window through download → unzip → gunzip →
 parse → map → NDJSON sink, and advance the cursor only when a window's output is durable.
 */
-export async function runEvents(ctx: Context, config: Config, options: EventsRunOptions): Promise<void> {
+export async function runEvents(ctx: JobContext, config: Config, options: EventsRunOptions): Promise<void> {
 	const { logger, io } = ctx;
 	const explicit = options.demo ? { start: options.demo.first, end: options.demo.last } : { start: options.start, end: options.end };
 	const stateful = !options.demo && (explicit.start === undefined || options.stateDirFlag);
@@ -99,7 +98,7 @@ interface RunContext {
 	lockLost: () => Error | undefined;
 }
 
-async function exportRange(ctx: Context, config: Config, client: AmplitudeClient, plan: { first: number; last: number }, run: RunContext): Promise<void> {
+async function exportRange(ctx: JobContext, config: Config, client: AmplitudeClient, plan: { first: number; last: number }, run: RunContext): Promise<void> {
 	const { logger, io } = ctx;
 	const ev = config.events;
 	const stats = new EventsRunStats();
@@ -126,7 +125,7 @@ async function exportRange(ctx: Context, config: Config, client: AmplitudeClient
 		release: (bytes) => mapping.release(bytes),
 		highWaterMark: 1,
 	});
-	const progress = new Progress(ctx, () => {
+	const progress = ctx.progress(() => {
 		const mb = stats.bytesInflated / 1e6;
 		const seconds = (Date.now() - stats.startedAt) / 1000;
 		return `events ${stats.current.window} ${stats.current.entry} · ${stats.events.toLocaleString('en-US')} events · ${(mb / Math.max(seconds, 0.001)).toFixed(1)} MB/s`;
@@ -201,7 +200,7 @@ function newState(region: 'us' | 'eu', cursor: number, now: Date): EventsState {
 	return { version: 1, job: 'events', region, cursor: hourToCursor(cursor), updatedAt: now.toISOString() };
 }
 
-function printDryRun(ctx: Context, plan: RunPlan, windowHours: number): void {
+function printDryRun(ctx: JobContext, plan: RunPlan, windowHours: number): void {
 	if (plan.kind === 'up-to-date') {
 		ctx.logger.info(`dry run: up to date (cursor ${isoHour(plan.cursor)}); nothing to request`);
 		return;

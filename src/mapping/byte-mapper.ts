@@ -1,4 +1,4 @@
-import type { LineBuffer } from '../pipeline/line-buffer.js';
+import type { LineBuffer } from '../bytes/line-buffer.js';
 import type { MappingStats } from './compile.js';
 import type { FieldRow } from './field-table.js';
 import { isCanonicalNumber, isPlainInteger, writeCanonicalAsString } from './canonical-bytes.js';

@@ -1,4 +1,4 @@
-import type { LineBuffer } from '../pipeline/line-buffer.js';
+import type { LineBuffer } from '../bytes/line-buffer.js';
 
 /**
 Writes the JSON array or object at `b[start, end)` (validated by the scanner) the way

@@ -1,4 +1,4 @@
-import type { LineBuffer } from '../pipeline/line-buffer.js';
+import type { LineBuffer } from '../bytes/line-buffer.js';
 import { fnvOffset, fnvPrime, numberTextEnd, plainKey, plainKeyEnd, writeCanonicalAsString } from './canonical-bytes.js';
 import { skipSpace } from './json-scan.js';
 import { parseExact, stringifyExact } from './exact-json.js';

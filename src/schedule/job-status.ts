@@ -1,6 +1,6 @@
 import { epochToDate } from '../mapping/timestamps.js';
-import { cohortsStateFiles } from '../cohorts/cohorts-state.js';
-import { addHours, isoHour } from '../events/hours.js';
+import { cohortsStateFiles } from '../state/cohorts-state.js';
+import { addHours, isoHour } from '../amplitude/hours.js';
 import { cursorToHour, eventsStateFiles } from '../state/events-state.js';
 import type { LockOwner } from '../state/lock.js';
 import type { Region } from '../config/schema.js';

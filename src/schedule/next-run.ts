@@ -1,5 +1,5 @@
 import { formatInTimeZone } from 'date-fns-tz';
-import { isTimeZone, timeOfDayPattern } from './zones.js';
+import { isTimeZone, timeOfDayPattern } from '../config/zones.js';
 
 /**
 When the next scheduled run is, in an IANA zone, the same on any host. Only Intl readings of an instant are used,

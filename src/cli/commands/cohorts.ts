@@ -38,7 +38,7 @@ export async function cohortsCommand(ctx: Context, flags: CohortsFlags): Promise
 	const { runCohorts } = await import('../../cohorts/run-cohorts.js');
 	if (flags.keepUpdated) {
 		if (flags.dryRun || flags.demo) throw usageError('--keep-updated does not combine with --dry-run or --demo');
-		const { keepJobUpdated } = await import('../../schedule/keep-updated.js');
+		const { keepJobUpdated } = await import('../keep-updated.js');
 		return keepJobUpdated(ctx, config, 'cohorts', () => runCohorts(ctx, config, options));
 	}
 	if (!flags.demo) return runCohorts(ctx, config, options);
@@ -79,5 +79,5 @@ export function registerCohorts(program: Command, context: () => Context): void 
 		.description('list the project\'s cohorts (id, name, size, last computed, flags)')
 		.option('--json', 'one JSON object per line')
 		.option('--all', 'include archived cohorts')
-		.action(async (flags: { json?: boolean; all?: boolean }) => (await import('../../cohorts/list-cohorts.js')).printCohortList(context(), flags));
+		.action(async (flags: { json?: boolean; all?: boolean }) => (await import('./cohorts-list.js')).printCohortList(context(), flags));
 }

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import type { FlagValue } from '../../config/load.js';
-import { parseHourArgument } from '../../events/hours.js';
+import { parseHourArgument } from '../../amplitude/hours.js';
 import { usageError } from '../../errors.js';
 
 export interface EventsFlags {
@@ -46,7 +46,7 @@ export async function eventsCommand(ctx: Context, flags: EventsFlags): Promise<v
 		if (start !== undefined || end !== undefined || flags.dryRun || flags.demo) {
 			throw usageError('--keep-updated runs incrementally from the saved cursor; it does not combine with --start, --end, --dry-run or --demo');
 		}
-		const { keepJobUpdated } = await import('../../schedule/keep-updated.js');
+		const { keepJobUpdated } = await import('../keep-updated.js');
 		return keepJobUpdated(ctx, config, 'events', () => runEvents(ctx, config, { stateDirFlag: flags.stateDir !== undefined, dryRun: false, overwrite: Boolean(flags.overwrite) }));
 	}
 	if (!flags.demo) {

@@ -25,7 +25,7 @@ function defaultCommand(): string[] {
 export async function scheduleCommand(ctx: Context, flags: ScheduleFlags): Promise<void> {
 	const { io, logger, globals } = ctx;
 	const loaded = await ctx.config();
-	const { perRunOutputProblem } = await import('../../schedule/keep-updated.js');
+	const { perRunOutputProblem } = await import('../keep-updated.js');
 	const { scheduledJobs } = await import('../../schedule/jobs.js');
 	const { systemTimeZone } = await import('../../schedule/next-run.js');
 	const { crontab, systemdUnits } = await import('../../schedule/unit-files.js');

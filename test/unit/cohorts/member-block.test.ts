@@ -3,7 +3,7 @@ import { parseHeader } from '../../../src/cohorts/csv-members.js';
 import { createMemberBlockProcessor, type MemberBlock, type MemberBlockResult } from '../../../src/cohorts/member-block.js';
 import { compileMemberByteMapper } from '../../../src/cohorts/member-bytes.js';
 import { cohortFieldTable } from '../../../src/mapping/cohorts-table.js';
-import { LineBuffer } from '../../../src/pipeline/line-buffer.js';
+import { LineBuffer } from '../../../src/bytes/line-buffer.js';
 import { syntheticCohortLines } from '../../../scripts/synthetic-export.js';
 import { mutations } from '../../helpers/mutate.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { exportHour, isoHour, newestExportableHour, parseHourArgument } from '../../../src/events/hours.js';
+import { exportHour, isoHour, newestExportableHour, parseHourArgument } from '../../../src/amplitude/hours.js';
 import { planRun, windows } from '../../../src/events/plan.js';
 
 const h = (iso: string) => Date.parse(`${iso}:00:00Z`);

@@ -3,7 +3,7 @@ import { compileByteMapper } from '../../../src/mapping/byte-mapper.js';
 import { compileLineMapper, MappingStats, selectRows } from '../../../src/mapping/compile.js';
 import { cohortFieldTable } from '../../../src/mapping/cohorts-table.js';
 import { additionalEventFieldTable, eventFieldTable } from '../../../src/mapping/events-table.js';
-import { LineBuffer } from '../../../src/pipeline/line-buffer.js';
+import { LineBuffer } from '../../../src/bytes/line-buffer.js';
 import { prng, syntheticEvent } from '../../../scripts/synthetic-export.js';
 import { exactObject, mutations } from '../../helpers/mutate.js';
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { StateFile } from '../state/state-file.js';
-import { RunLock } from '../state/lock.js';
-import { Journal, type StateChange } from '../state/journal.js';
-import { projectKey } from '../state/events-state.js';
+import { StateFile } from './state-file.js';
+import { RunLock } from './lock.js';
+import { Journal, type StateChange } from './journal.js';
+import { projectKey } from './events-state.js';
 import type { Region } from '../config/schema.js';
 
 const cohortStateSchema = z.strictObject({

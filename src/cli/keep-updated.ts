@@ -1,10 +1,10 @@
-import type { Io } from '../cli/io.js';
-import type { Logger } from '../cli/logger.js';
-import { reportError } from '../cli/report-error.js';
+import type { Io } from '../io/io.js';
+import type { Logger } from '../io/logger.js';
+import { reportError } from './report-error.js';
 import { configError, toAmpImportError, type ErrorKind } from '../errors.js';
-import { formatInZone } from './next-run.js';
-import { scheduledJobs, type JobName, type ScheduledJob } from './jobs.js';
-import type { Context } from '../cli/context.js';
+import { formatInZone } from '../schedule/next-run.js';
+import { scheduledJobs, type JobName, type ScheduledJob } from '../schedule/jobs.js';
+import type { Context } from './context.js';
 import type { Config } from '../config/schema.js';
 
 /**

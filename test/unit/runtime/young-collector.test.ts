@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { YoungCollector } from '../../../src/pipeline/young-collector.js';
+import { YoungCollector } from '../../../src/runtime/young-collector.js';
 
 describe('YoungCollector', () => {
 	it('collects once each time the byte budget has gone by, whatever the chunk sizes', () => {

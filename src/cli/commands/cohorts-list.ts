@@ -1,8 +1,8 @@
-import type { Context } from '../cli/context.js';
-import { cohortUsage, listCohorts } from '../amplitude/cohorts-api.js';
-import { epochToRfc3339 } from '../mapping/timestamps.js';
-import { formatTable } from '../cli/commands/auth.js';
-import type { AmplitudeClient } from '../amplitude/client.js';
+import type { Context } from '../context.js';
+import { cohortUsage, listCohorts } from '../../amplitude/cohorts-api.js';
+import { epochToRfc3339 } from '../../mapping/timestamps.js';
+import { formatTable } from './auth.js';
+import type { AmplitudeClient } from '../../amplitude/client.js';
 
 /** `cohorts list`: the project's cohorts as a table (or JSON lines), and the month's download usage when available. */
 export async function printCohortList(ctx: Context, options: { json?: boolean; all?: boolean; client?: AmplitudeClient }): Promise<void> {

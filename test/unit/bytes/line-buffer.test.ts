@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { LineBuffer } from '../../../src/pipeline/line-buffer.js';
+import { LineBuffer } from '../../../src/bytes/line-buffer.js';
 import { BufferPool } from '../../../src/pipeline/buffer-pool.js';
 
 describe('LineBuffer', () => {
