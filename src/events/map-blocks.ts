@@ -1,4 +1,5 @@
 import type { Logger } from '../io/logger.js';
+import { byteMapperProblem } from '../mapping/byte-mapper.js';
 import { dataError } from '../errors.js';
 import type { FieldRow } from '../mapping/field-table.js';
 import type { Checkpoint } from '../pipeline/output-sink.js';
@@ -31,6 +32,8 @@ is bytes, ready for the sink. Memory stays flat: a few blocks of about 1 MB in f
 */
 export function mapBlocks<M>(o: MapBlocksOptions) {
 	const options: BlockOptions = { shape: o.shape, rows: o.rows };
+	const slow = o.shape === 'mapped' ? byteMapperProblem(o.rows) : undefined;
+	if (slow) o.logger.debug(`mapping every event on the ordinary path (parsed, not from bytes): ${slow}`);
 	const pool = new WorkerPool<Uint8Array, BlockResult>({
 		script: new URL('./event-worker.js', import.meta.url),
 		workerData: options,

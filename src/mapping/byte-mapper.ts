@@ -1,12 +1,10 @@
 import type { LineBuffer } from '../bytes/line-buffer.js';
 import type { MappingStats } from './compile.js';
 import type { FieldRow } from './field-table.js';
-import { isCanonicalNumber, isPlainInteger, writeCanonicalAsString } from './canonical-bytes.js';
-import { flattenBytes } from './flatten-bytes.js';
-import { parseExact } from './exact-json.js';
+import { char } from '../bytes/chars.js';
 import * as json from './json-scan.js';
-import { isExportLayoutAt } from './timestamps.js';
-import { absent, booleanWords, invalid, transforms, type TransformName } from './values.js';
+import { invalid, transforms, type TransformName } from './transforms/index.js';
+import { viaParse, type ByteWriter, type Transform } from './transforms/transform.js';
 
 /**
 The mapped shape straight from bytes to bytes: the line is scanned (not parsed), and each table row's value is
@@ -30,15 +28,19 @@ export interface ByteMapper {
 	map(b: Buffer, start: number, end: number, out: LineBuffer, stats: MappingStats): boolean;
 }
 
-/** Transforms whose value depends only on the source value (not on the rest of the record): all but cohorts'. */
-const byteTransforms: ReadonlySet<TransformName> = new Set(['string', 'integer', 'number', 'boolean', 'date', 'json', 'properties', 'valueCount']);
+type Writer = ByteWriter;
 
-type Writer = (b: Buffer, kind: number, start: number, end: number, out: LineBuffer) => typeof absent | typeof invalid | void;
+/** Why these rows cannot be mapped from bytes, or undefined when they can (a run says so at debug level). */
+export function byteMapperProblem(rows: readonly FieldRow[]): string | undefined {
+	const whole = rows.filter((row) => transforms[row.transform].readsRecord);
+	if (whole.length) return `the row(s) ${whole.map((r) => r.field).join(', ')} read the whole record`;
+	if (new Set(rows.map((row) => row.field)).size !== rows.length) return 'two rows write one field';
+	return undefined;
+}
 
 /** A byte mapper for these rows, or undefined when a row needs the whole record or two rows write one field. */
 export function compileByteMapper(rows: readonly FieldRow[]): ByteMapper | undefined {
-	if (!rows.every((row) => byteTransforms.has(row.transform))) return undefined;
-	if (new Set(rows.map((row) => row.field)).size !== rows.length) return undefined;
+	if (byteMapperProblem(rows)) return undefined;
 	const keys = [...new Set(rows.map((row) => row.from))];
 	const uuidKey = keys.includes('uuid') ? keys.indexOf('uuid') : keys.push('uuid') - 1;
 	const scanner = new json.JsonLineScanner(keys);
@@ -47,7 +49,7 @@ export function compileByteMapper(rows: readonly FieldRow[]): ByteMapper | undef
 		field: row.field,
 		// `"field":`, ready to copy.
 		prefix: Buffer.from(`${JSON.stringify(row.field)}:`),
-		write: writers[row.transform] ?? asParsed[row.transform],
+		write: writerOf(row.transform),
 	}));
 	return {
 		scanner,
@@ -55,7 +57,7 @@ export function compileByteMapper(rows: readonly FieldRow[]): ByteMapper | undef
 		map(b, start, end, out, stats) {
 			if (!scanner.scan(b, start, end)) return false;
 			const { kinds, starts, ends } = scanner;
-			out.writeByte(123);
+			out.writeByte(char.openBrace);
 			let first = true;
 			for (const row of plan) {
 				const kind = kinds[row.key]!;
@@ -64,7 +66,7 @@ export function compileByteMapper(rows: readonly FieldRow[]): ByteMapper | undef
 				// A null, missing or empty-string source leaves the field out.
 				if (kind === json.missing || kind === json.nullValue || (kind === json.plainString && from === to)) continue;
 				const mark = out.length;
-				if (!first) out.writeByte(44);
+				if (!first) out.writeByte(char.comma);
 				out.writeRange(row.prefix, 0, row.prefix.length);
 				const result = row.write(b, kind, from, to, out);
 				if (result === undefined) {
@@ -74,97 +76,15 @@ export function compileByteMapper(rows: readonly FieldRow[]): ByteMapper | undef
 				out.truncate(mark);
 				if (result === invalid) stats.recordBad(row.field);
 			}
-			out.writeByte(125);
-			out.writeByte(10);
+			out.writeByte(char.closeBrace);
+			out.writeByte(char.newline);
 			return true;
 		},
 	};
 }
 
-/** The value's own JSON text: a string's quotes are outside the recorded range. */
-function parseValue(b: Buffer, kind: number, start: number, end: number): unknown {
-	const quoted = kind === json.plainString || kind === json.escapedString;
-	return parseExact(b.toString('utf8', quoted ? start - 1 : start, quoted ? end + 1 : end));
+/** A transform's byte writer: its own fast form, or the ordinary path on that one value. */
+function writerOf(name: TransformName): Writer {
+	const t: Transform = transforms[name];
+	return t.fromBytes ?? viaParse(t.convert);
 }
-
-/** The ordinary way, for one value: parse it, convert it with the row's transform, encode the result. */
-function parsedWriter(name: TransformName): Writer {
-	const convert = transforms[name] as (value: unknown, record: Record<string, unknown>) => unknown;
-	return (b, kind, start, end, out) => {
-		const converted = convert(parseValue(b, kind, start, end), {});
-		if (converted === absent || converted === invalid) return converted;
-		out.writeText(JSON.stringify(converted));
-		return undefined;
-	};
-}
-
-const asParsed = Object.fromEntries([...byteTransforms].map((name) => [name, parsedWriter(name)])) as Record<TransformName, Writer>;
-
-/** Copies a string value with its quotes: a string with no escapes is valid UTF-8 with nothing JSON.stringify would escape. */
-function copyString(b: Buffer, start: number, end: number, out: LineBuffer): void {
-	out.writeRange(b, start - 1, end + 1);
-}
-
-const writers: Partial<Record<TransformName, Writer>> = {
-	string: (b, kind, start, end, out) => {
-		if (kind === json.plainString) return copyString(b, start, end, out);
-		if (kind === json.number && isCanonicalNumber(b, start, end)) {
-			out.writeByte(34);
-			out.writeRange(b, start, end);
-			out.writeByte(34);
-			return undefined;
-		}
-		if ((kind === json.object || kind === json.array) && writeCanonicalAsString(b, start, end, out)) return undefined;
-		return asParsed.string(b, kind, start, end, out);
-	},
-	json: (b, kind, start, end, out) => {
-		if (kind === json.plainString) return copyString(b, start, end, out);
-		if ((kind === json.object || kind === json.array) && writeCanonicalAsString(b, start, end, out)) return undefined;
-		return asParsed.json(b, kind, start, end, out);
-	},
-	integer: (b, kind, start, end, out) => {
-		if (kind === json.number && isPlainInteger(b, start, end)) return out.writeRange(b, start, end);
-		return asParsed.integer(b, kind, start, end, out);
-	},
-	number: (b, kind, start, end, out) => {
-		if (kind === json.number && isCanonicalNumber(b, start, end)) return out.writeRange(b, start, end);
-		return asParsed.number(b, kind, start, end, out);
-	},
-	boolean: (b, kind, start, end, out) => {
-		if (kind === json.trueValue || kind === json.falseValue) return out.writeRange(b, start, end);
-		// Amplitude's `paying` is "True" or "(none)": the words are ASCII, so the bytes' latin1 text is the string.
-		if (kind === json.plainString) {
-			const word = end - start <= 6 ? booleanWords.get(b.toString('latin1', start, end)) : undefined;
-			if (word === undefined) return invalid;
-			if (word === absent) return absent;
-			return out.writeText(word ? 'true' : 'false');
-		}
-		return asParsed.boolean(b, kind, start, end, out);
-	},
-	date: (b, kind, start, end, out) => {
-		// `2026-10-01 05:07:09.123456` → `2026-10-01T05:07:09.123456Z`, as toRfc3339 gives.
-		if (kind !== json.plainString || end - start !== 26 || !isExportLayoutAt(b, start)) return asParsed.date(b, kind, start, end, out);
-		out.writeByte(34);
-		out.writeRange(b, start, start + 10);
-		out.writeByte(84);
-		out.writeRange(b, start + 11, end);
-		out.writeByte(90);
-		out.writeByte(34);
-		return undefined;
-	},
-	valueCount: (b, kind, start, end, out) => {
-		if (kind !== json.plainString) return asParsed.valueCount(b, kind, start, end, out);
-		out.writeByte(123);
-		copyString(b, start, end, out);
-		out.writeText(':1}');
-		return undefined;
-	},
-	properties: (b, kind, start, end, out) => {
-		if (kind !== json.object) return asParsed.properties(b, kind, start, end, out);
-		const mark = out.length;
-		const written = flattenBytes(b, start, end, out);
-		if (written > 0) return undefined;
-		out.truncate(mark);
-		return written === 0 ? absent : asParsed.properties(b, kind, start, end, out);
-	},
-};

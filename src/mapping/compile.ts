@@ -1,5 +1,5 @@
 import type { FieldRow } from './field-table.js';
-import { absent, invalid, jsonWriters, transforms, type Converted } from './values.js';
+import { absent, invalid, transforms, type Converted } from './transforms/index.js';
 
 /** Per-run counters the mappers add to: values that could not be converted, by output field. */
 export class MappingStats {
@@ -29,7 +29,7 @@ Compiles a field table once into a mapper. The table stays data; this only resol
 time so the per-record loop does no lookups. A null, missing or empty-string source leaves the field out.
 */
 export function compileMapper(rows: readonly FieldRow[], rename: Readonly<Record<string, string>> = {}): Mapper {
-	const compiled: CompiledRow[] = rows.map((row) => ({ from: row.from, field: rename[row.field] ?? row.field, convert: transforms[row.transform] }));
+	const compiled: CompiledRow[] = rows.map((row) => ({ from: row.from, field: rename[row.field] ?? row.field, convert: transforms[row.transform].convert }));
 	return (record, stats) => {
 		const out: Record<string, unknown> = {};
 		for (const { from, field, convert } of compiled) {
@@ -64,11 +64,12 @@ export function compileLineMapper(rows: readonly FieldRow[], rename: Readonly<Re
 		const mapper = compileMapper(rows, rename);
 		return (record, stats) => JSON.stringify(mapper(record, stats));
 	}
-	const converts = rows.map((row) => jsonWriters[row.transform]?.() ?? transforms[row.transform]);
+	const forms: Array<{ convert: unknown; toJson?: () => unknown }> = rows.map((row) => transforms[row.transform]);
+	const converts = forms.map((t) => t.toJson?.() ?? t.convert);
 	const blocks = rows.map((row, i) => {
 		const key = JSON.stringify(`${JSON.stringify(fields[i])}:`);
 		// A JSON writer's result is already JSON text; any other transform's value is encoded here.
-		const encoded = jsonWriters[row.transform] ? 'c' : 'stringify(c)';
+		const encoded = forms[i]!.toJson ? 'c' : 'stringify(c)';
 		return [
 			`v = r[${JSON.stringify(row.from)}];`,
 			`if (v !== null && v !== undefined && v !== '') {`,

@@ -1,4 +1,4 @@
-import type { TransformName } from './values.js';
+import type { TransformName } from './transforms/index.js';
 
 /** One row of a Lytics field table, as the seed document prints it, plus how amp-import computes it. */
 export interface FieldRow {

@@ -1,3 +1,6 @@
+import type { LineBuffer } from '../bytes/line-buffer.js';
+import { char } from '../bytes/chars.js';
+
 /**
 Amplitude timestamps. Real exports use `YYYY-MM-DD HH:MM:SS.ffffff` (space, six digits, UTC, no zone); the docs show a
 `T` variant and other importers have seen no fraction. We accept all of those (0–9 fraction digits, optional `Z`)
@@ -38,9 +41,30 @@ timestamp is; checking it by character codes, with no regex, makes the common ca
 */
 export function isExportLayout(value: string): boolean {
 	// As UTF-8 into a scratch buffer: anything but 26 ASCII characters is not the layout.
-	return value.length === 26 && scratch.write(value, 'utf8') === 26 && isExportLayoutAt(scratch, 0);
+	return value.length === exportLayoutLength && scratch.write(value, 'utf8') === exportLayoutLength && isExportLayoutAt(scratch, 0);
 }
-const scratch = Buffer.alloc(26 * 3); // room for any 26 characters, so write() returns their full UTF-8 length
+
+/** The length of `YYYY-MM-DD HH:MM:SS.ffffff`. */
+export const exportLayoutLength = 26;
+const scratch = Buffer.alloc(exportLayoutLength * 3); // room for any 26 characters, so write() returns their full UTF-8 length
+
+/** isExportLayout for a string's text `b[start, end)` (no escapes): the scanned path. */
+export function isExportLayoutRange(b: Uint8Array, start: number, end: number): boolean {
+	return end - start === exportLayoutLength && isExportLayoutAt(b, start);
+}
+
+/**
+toRfc3339 of an export-layout timestamp, on bytes: `2026-10-01 05:07:09.123456` becomes `"2026-10-01T05:07:09.123456Z"`
+(quotes included), the space replaced and a Z appended. `b[start]` must be isExportLayoutRange.
+*/
+export function writeRfc3339FromExportLayout(b: Buffer, start: number, out: LineBuffer): void {
+	out.writeByte(char.quote);
+	out.writeRange(b, start, start + 10);
+	out.writeByte(char.upperT);
+	out.writeRange(b, start + 11, start + exportLayoutLength);
+	out.writeByte(char.upperZ);
+	out.writeByte(char.quote);
+}
 
 /** isExportLayout for the 26 bytes at `b[at]` (a string's text, with no escapes): the scanned path. */
 export function isExportLayoutAt(b: Uint8Array, at: number): boolean {

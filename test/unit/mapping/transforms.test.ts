@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { absent, flattenProperties, invalid, transforms } from '../../../src/mapping/values.js';
+import { absent, invalid, transforms as registry } from '../../../src/mapping/transforms/index.js';
+import { flattenProperties } from '../../../src/mapping/transforms/properties.js';
+
+const transforms = Object.fromEntries(Object.entries(registry).map(([name, t]) => [name, (v: unknown, r: Record<string, unknown> = {}) => t.convert(v, r)])) as Record<keyof typeof registry, (v: unknown, r?: Record<string, unknown>) => unknown>;
 import { epochToRfc3339, toLyticsLayout, toRfc3339 } from '../../../src/mapping/timestamps.js';
 import { rawEvent } from '../../../src/mapping/raw-event.js';
 import { MappingStats } from '../../../src/mapping/compile.js';

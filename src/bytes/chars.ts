@@ -1,0 +1,21 @@
+/** The characters the byte paths look for or write, by name (a bare 34 says nothing; `quote` does). */
+export const char = {
+	tab: 9,
+	newline: 10,
+	carriageReturn: 13,
+	space: 32,
+	quote: 34,
+	comma: 44,
+	minus: 45,
+	dot: 46,
+	zero: 48,
+	nine: 57,
+	colon: 58,
+	openBracket: 91,
+	backslash: 92,
+	closeBracket: 93,
+	upperT: 84,
+	upperZ: 90,
+	openBrace: 123,
+	closeBrace: 125,
+} as const;

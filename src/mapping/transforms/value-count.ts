@@ -1,0 +1,22 @@
+import { char } from '../../bytes/chars.js';
+import * as json from '../json-scan.js';
+import { copyString, invalid, viaParse, type Transform } from './transform.js';
+
+/** `valuect(event_type)`: a count map that Lytics sums across events. */
+function convert(value: unknown): unknown {
+	return typeof value === 'string' ? { [value]: 1 } : invalid;
+}
+
+const parsed = viaParse(convert);
+
+export const valueCount: Transform = {
+	convert,
+	toJson: () => (value) => (typeof value === 'string' ? `{${JSON.stringify(value)}:1}` : invalid),
+	fromBytes: (b, kind, start, end, out) => {
+		if (kind !== json.plainString) return parsed(b, kind, start, end, out);
+		out.writeByte(char.openBrace);
+		copyString(b, start, end, out);
+		out.writeText(':1}');
+		return undefined;
+	},
+};
