@@ -1,3 +1,5 @@
+import { char } from '../bytes/chars.js';
+import { jsonTextStop } from '../bytes/stop-tables.js';
 import type { FieldRow } from '../mapping/field-table.js';
 import { compileLineMapper, MappingStats } from '../mapping/compile.js';
 import { utf8SequenceEnd } from '../mapping/json-scan.js';
@@ -89,14 +91,10 @@ function rawPlan(header: CsvHeader, cohort: CohortRecordFields): LinePlan | unde
 	return plan;
 }
 
-/** Bytes that end the run through a quoted field: controls, `"`, `\` (JSON would escape both) and UTF-8 lead bytes. */
-const quotedStop = new Uint8Array(256);
-for (let c = 0; c < 32; c++) quotedStop[c] = 1;
-quotedStop[34] = quotedStop[92] = 1;
-for (let c = 128; c < 256; c++) quotedStop[c] = 1;
-/** The same for an unquoted field, which a comma also ends. */
+/** Bytes that end the run through a quoted field (see jsonTextStop), and through an unquoted one, which a comma also ends. */
+const quotedStop = jsonTextStop;
 const plainStop = quotedStop.slice();
-plainStop[44] = 1;
+plainStop[char.comma] = 1;
 
 /**
 The fast path of a cohort file's output, straight from the CSV bytes to the NDJSON bytes, for the shape

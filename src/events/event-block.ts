@@ -2,10 +2,10 @@ import type { FieldRow } from '../mapping/field-table.js';
 import { compileByteMapper } from '../mapping/byte-mapper.js';
 import { compileLineMapper, MappingStats } from '../mapping/compile.js';
 import { eventTimestampKeys } from '../mapping/events-table.js';
-import { rawEvent } from '../mapping/raw-event.js';
+import { needsRepair, rawEvent, writeRepaired } from '../mapping/raw-event.js';
 import { isJsonContainer, parseExact, stringifyExact } from '../mapping/exact-json.js';
 import * as json from '../mapping/json-scan.js';
-import { isExportLayout, isExportLayoutAt } from '../mapping/timestamps.js';
+import { isExportLayoutRange } from '../mapping/timestamps.js';
 import { uuidWords, uuidWordsAt } from './uuid-window.js';
 import { LineBuffer } from '../bytes/line-buffer.js';
 
@@ -199,47 +199,8 @@ function timestampsInLayout(b: Buffer, scanner: json.JsonLineScanner): boolean {
 		if (kind !== json.plainString) continue;
 		const start = scanner.starts[k]!;
 		const end = scanner.ends[k]!;
-		if (start !== end && (end - start !== 26 || !isExportLayoutAt(b, start))) return false;
+		if (start !== end && !isExportLayoutRange(b, start, end)) return false;
 	}
 	return true;
 }
 
-/**
-rawEvent's array repair, on bytes: the line as it is, except each outermost array that holds an object or array,
-which becomes a JSON string of that array's JSON text (parsed and encoded, as rawEvent does).
-*/
-function writeRepaired(b: Buffer, start: number, end: number, scanner: json.JsonLineScanner, out: LineBuffer): void {
-	let at = start;
-	for (let s = 0; s < scanner.sites; s++) {
-		const from = scanner.repairs[s * 2]!;
-		const to = scanner.repairs[s * 2 + 1]!;
-		out.writeRange(b, at, from);
-		out.writeText(JSON.stringify(stringifyExact(parseExact(b.toString('utf8', from, to)))));
-		at = to;
-	}
-	out.writeRange(b, at, end);
-	out.writeByte(10);
-}
-
-/** True when the raw shape would change the event: a timestamp not in the export layout, or an object in an array. */
-function needsRepair(event: Record<string, unknown>): boolean {
-	for (const key of eventTimestampKeys) {
-		const value = event[key];
-		if (typeof value === 'string' && value !== '' && !isExportLayout(value)) return true;
-	}
-	for (const key in event) {
-		const value = event[key];
-		if (isJsonContainer(value) && holdsObjectInArray(value)) return true;
-	}
-	return false;
-}
-
-function holdsObjectInArray(value: object): boolean {
-	if (Array.isArray(value)) return value.some(isJsonContainer);
-	const object = value as Record<string, unknown>;
-	for (const key in object) {
-		const inner = object[key];
-		if (isJsonContainer(inner) && holdsObjectInArray(inner)) return true;
-	}
-	return false;
-}

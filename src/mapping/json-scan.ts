@@ -1,3 +1,5 @@
+import { jsonTextStop } from '../bytes/stop-tables.js';
+
 /**
 A validating scanner for one NDJSON line, on its bytes: it checks that the line is one JSON object (the grammar
 JSON.parse accepts, and UTF-8 that decodes without replacement) and records where the values of a few top-level
@@ -25,11 +27,8 @@ export type ValueKind = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
 const maxDepth = 1024;
 
-/** Bytes that end the fast run through a string: controls (invalid), `"`, `\` and the lead bytes of multi-byte UTF-8. */
-const stringStop = new Uint8Array(256);
-for (let c = 0; c < 32; c++) stringStop[c] = 1;
-stringStop[34] = stringStop[92] = 1;
-for (let c = 128; c < 256; c++) stringStop[c] = 1;
+/** Bytes that end the fast run through a string (see jsonTextStop). */
+const stringStop = jsonTextStop;
 /** JSON whitespace, except the newline (lines are cut at newlines, so one marks the end of the line). */
 const space = new Uint8Array(256);
 space[32] = space[9] = space[13] = 1;

@@ -1,11 +1,15 @@
 import { eventTimestampKeys } from './events-table.js';
 import type { MappingStats } from './compile.js';
-import { toLyticsLayout } from './timestamps.js';
-import { isJsonContainer, stringifyExact } from './exact-json.js';
+import { isExportLayout, toLyticsLayout } from './timestamps.js';
+import type { LineBuffer } from '../bytes/line-buffer.js';
+import { char } from '../bytes/chars.js';
+import { isJsonContainer, parseExact, stringifyExact } from './exact-json.js';
+import type { JsonLineScanner } from './json-scan.js';
 
 /**
 The `raw` shape: the exported event as it is, for a Lytics stream that applies its own mapping, with two repairs
-Lytics needs. Timestamps become exactly `YYYY-MM-DD HH:MM:SS.ffffff` (the layout of the seed's todate()), and an
+Lytics needs, in both the forms the events path uses (on a parsed event, and on the line's bytes). Timestamps become
+exactly `YYYY-MM-DD HH:MM:SS.ffffff` (the layout of Lytics' todate()), and an
 array holding an object is JSON-encoded, because Lytics rejects objects nested in arrays.
 */
 export function rawEvent(event: Record<string, unknown>, stats: MappingStats): Record<string, unknown> {
@@ -32,3 +36,44 @@ function encodeObjectArrays(value: object): unknown {
 	}
 	return object;
 }
+
+/** True when the raw shape would change the event: a timestamp not in the export layout, or an object in an array. */
+export function needsRepair(event: Record<string, unknown>): boolean {
+	for (const key of eventTimestampKeys) {
+		const value = event[key];
+		if (typeof value === 'string' && value !== '' && !isExportLayout(value)) return true;
+	}
+	for (const key in event) {
+		const value = event[key];
+		if (isJsonContainer(value) && holdsObjectInArray(value)) return true;
+	}
+	return false;
+}
+
+function holdsObjectInArray(value: object): boolean {
+	if (Array.isArray(value)) return value.some(isJsonContainer);
+	const object = value as Record<string, unknown>;
+	for (const key in object) {
+		const inner = object[key];
+		if (isJsonContainer(inner) && holdsObjectInArray(inner)) return true;
+	}
+	return false;
+}
+
+/**
+rawEvent's array repair, on bytes: the line as it is, except each outermost array that holds an object or array,
+which becomes a JSON string of that array's JSON text (parsed and encoded, as rawEvent does).
+*/
+export function writeRepaired(b: Buffer, start: number, end: number, scanner: JsonLineScanner, out: LineBuffer): void {
+	let at = start;
+	for (let s = 0; s < scanner.sites; s++) {
+		const from = scanner.repairs[s * 2]!;
+		const to = scanner.repairs[s * 2 + 1]!;
+		out.writeRange(b, at, from);
+		out.writeText(JSON.stringify(stringifyExact(parseExact(b.toString('utf8', from, to)))));
+		at = to;
+	}
+	out.writeRange(b, at, end);
+	out.writeByte(char.newline);
+}
+

@@ -1,3 +1,4 @@
+import { formatTable } from '../table.js';
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { maskKey, type Authorization } from '../../auth/store.js';
@@ -79,11 +80,6 @@ export async function authTest(ctx: Context, label?: string): Promise<void> {
 	const client = await ctx.client(auth);
 	const cohorts = await listCohorts(client, { signal: ctx.signal });
 	ctx.io.stdout.write(`ok ${auth.label} region=${auth.region} host=${client.baseUrl} cohorts=${cohorts.length}\n`);
-}
-
-export function formatTable(rows: string[][]): string {
-	const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-	return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 export function registerAuth(program: Command, context: () => Context): void {

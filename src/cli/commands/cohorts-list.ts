@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { cohortUsage, listCohorts } from '../../amplitude/cohorts-api.js';
 import { epochToRfc3339 } from '../../mapping/timestamps.js';
-import { formatTable } from './auth.js';
+import { formatTable } from '../table.js';
 import type { AmplitudeClient } from '../../amplitude/client.js';
 
 /** `cohorts list`: the project's cohorts as a table (or JSON lines), and the month's download usage when available. */

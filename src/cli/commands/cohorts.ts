@@ -42,16 +42,8 @@ export async function cohortsCommand(ctx: Context, flags: CohortsFlags): Promise
 		return keepJobUpdated(ctx, config, 'cohorts', () => runCohorts(ctx, config, options));
 	}
 	if (!flags.demo) return runCohorts(ctx, config, options);
-	const { startDemoServer } = await import('../../demo/server.js');
-	const { AmplitudeClient } = await import('../../amplitude/client.js');
-	const demo = await startDemoServer();
-	try {
-		ctx.logger.info(`demo: serving a bundled sample project on ${demo.url} (no credentials needed)`);
-		const client = new AmplitudeClient({ baseUrl: demo.url, credentials: demo.credentials, http: config.http, logger: ctx.logger, retry: ctx.hooks.retry });
-		await runCohorts(ctx, config, { ...options, pollMs: options.pollMs ?? 200, demo: { client, apiKey: demo.credentials.apiKey } });
-	} finally {
-		await demo.close();
-	}
+	const { withDemo } = await import('../demo.js');
+	await withDemo(ctx, config, (demo, client) => runCohorts(ctx, config, { ...options, pollMs: options.pollMs ?? 200, demo: { client, apiKey: demo.credentials.apiKey } }));
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -53,16 +53,8 @@ export async function eventsCommand(ctx: Context, flags: EventsFlags): Promise<v
 		await runEvents(ctx, config, { start, end, stateDirFlag: flags.stateDir !== undefined, dryRun: Boolean(flags.dryRun), overwrite: Boolean(flags.overwrite) });
 		return;
 	}
-	const { startDemoServer } = await import('../../demo/server.js');
-	const { AmplitudeClient } = await import('../../amplitude/client.js');
-	const demo = await startDemoServer();
-	try {
-		ctx.logger.info(`demo: serving a bundled sample project on ${demo.url} (no credentials needed)`);
-		const client = new AmplitudeClient({ baseUrl: demo.url, credentials: demo.credentials, http: config.http, logger: ctx.logger, retry: ctx.hooks.retry });
-		await runEvents(ctx, config, { stateDirFlag: false, dryRun: Boolean(flags.dryRun), demo: { client, first: demo.events.first, last: demo.events.last } });
-	} finally {
-		await demo.close();
-	}
+	const { withDemo } = await import('../demo.js');
+	await withDemo(ctx, config, (demo, client) => runEvents(ctx, config, { stateDirFlag: false, dryRun: Boolean(flags.dryRun), demo: { client, first: demo.events.first, last: demo.events.last } }));
 }
 
 export function registerEvents(program: Command, context: () => Context): void {
