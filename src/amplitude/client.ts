@@ -4,7 +4,6 @@ import got, { HTTPError, RequestError, type Got, type Request } from 'got';
 import { AmpImportError, type ErrorKind } from '../errors.js';
 import type { HttpConfig } from '../config/schema.js';
 import type { Logger } from '../io/logger.js';
-import { YoungCollector } from '../runtime/young-collector.js';
 import { userAgent } from '../version.js';
 import { retryableStatuses, ruleFor } from './status-policy.js';
 import { retryDelayFunction, type RetryPolicy } from './retry.js';
@@ -21,6 +20,8 @@ export interface ClientOptions {
 	logger?: Logger;
 	/** Overrides of the backoff (tests make it fast). */
 	retry?: Partial<RetryPolicy>;
+	/** Told of every chunk of a download as it arrives, by its size (the runtime's memory measures listen here). */
+	onDownloadBytes?: (bytes: number) => void;
 }
 
 export interface DownloadResult {
@@ -54,10 +55,12 @@ export class AmplitudeClient {
 	readonly #got: Got;
 	readonly #policy: RetryPolicy;
 	readonly #logger?: Logger;
+	readonly #onDownloadBytes?: (bytes: number) => void;
 
 	constructor(options: ClientOptions) {
 		this.baseUrl = options.baseUrl.replace(/\/+$/, '');
 		this.#logger = options.logger;
+		this.#onDownloadBytes = options.onDownloadBytes;
 		const { http } = options;
 		this.#policy = {
 			retries: http.retries,
@@ -142,10 +145,8 @@ export class AmplitudeClient {
 			const attach = (request: Request) => {
 				let superseded = false;
 				let bytes = 0;
-				// The socket's spent 64 KB chunks are freed only by a collection (see YoungCollector).
-				const collector = new YoungCollector();
 				request.on('downloadProgress', (p: { transferred: number }) => {
-					collector.count(p.transferred - bytes);
+					this.#onDownloadBytes?.(p.transferred - bytes);
 					bytes = p.transferred;
 				});
 				request.once('retry', (_count: number, _error: Error, createRetryStream: () => Request) => {

@@ -8,6 +8,7 @@ import type { RetryPolicy } from '../amplitude/retry.js';
 import { configHome } from '../paths.js';
 import type { JobContext } from '../jobs/context.js';
 import { Progress } from './progress.js';
+import { collectorOfDownloads } from '../runtime/young-collector.js';
 
 /** The options every command accepts (see `amp-import --help`). */
 export interface GlobalOptions {
@@ -73,6 +74,7 @@ export class Context implements JobContext {
 			http: config.http,
 			logger: this.logger,
 			retry: this.hooks.retry,
+			onDownloadBytes: collectorOfDownloads(),
 		});
 	}
 }

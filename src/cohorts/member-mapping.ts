@@ -27,9 +27,8 @@ export class MemberMapping {
 			workerData: blockOptions,
 			size: workers ?? defaultWorkers(),
 			inline: () => createMemberBlockProcessor(blockOptions),
-			// Measured on 2,000,000 members: papaparse's blocks (the raw shape, or files off the byte path) keep a block's
-			// rows alive while it is read, so 4 MB made them slow (35 CPU-s); 8 MB runs as fast as 16 or 32 MB and
-			// keeps RSS about 50 MB lower than 32 MB.
+			// papaparse's blocks (the raw shape, or files off the byte path) keep a block's rows alive while it is read:
+			// too small a young generation makes them slow, a large one costs RSS (figures: docs/performance.md).
 			resourceLimits: { maxYoungGenerationSizeMb: 8 },
 		}));
 	}

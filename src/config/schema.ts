@@ -99,5 +99,4 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 export type HttpConfig = Config['http'];
-export type EventsConfig = Config['events'];
 export type CohortsConfig = Config['cohorts'];

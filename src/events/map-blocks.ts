@@ -39,8 +39,8 @@ export function mapBlocks<M>(o: MapBlocksOptions) {
 		workerData: options,
 		size: o.workers ?? defaultWorkers(),
 		inline: () => createBlockProcessor(options),
-		// A small young generation: the byte path makes little garbage, and the default (tens of MB a worker) cost
-		// about 20 MB of RSS for no measurable speed (bench: 2 MB, 6 MB and the default give the same events/s).
+		// A small young generation: the byte path makes little garbage, and the default (tens of MB a worker) costs
+		// RSS for no speed (docs/performance.md).
 		resourceLimits: { maxYoungGenerationSizeMb: 2 },
 	});
 	const { maxInFlight } = pool;

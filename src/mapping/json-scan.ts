@@ -3,9 +3,9 @@ import { jsonTextStop } from '../bytes/stop-tables.js';
 /**
 A validating scanner for one NDJSON line, on its bytes: it checks that the line is one JSON object (the grammar
 JSON.parse accepts, and UTF-8 that decodes without replacement) and records where the values of a few top-level
-keys lie, without decoding the line into a string or building any object. That is several times faster than
-`JSON.parse(buf.toString())` (measured here: ~250 vs ~150 MB/s a core on real-shaped events), and it is what lets the raw shape pass an event's
-bytes through, and the mapped shape copy most values, without parsing.
+keys lie, without decoding the line into a string or building any object. That is faster than
+`JSON.parse(buf.toString())` (docs/performance.md), and it is what lets the raw shape pass an event's bytes through,
+and the mapped shape copy most values, without parsing.
 
 The contract is one-sided: `scan` returning true means JSON.parse of the decoded line gives an object whose
 captured keys hold exactly the values recorded. Returning false only means "not sure": the line may be invalid, or

@@ -104,7 +104,7 @@ export class OutputSink<M> extends Writable {
 	async #writeText(text: string | Uint8Array): Promise<void> {
 		if (!this.options.gzip) {
 			// Plain output: strings straight to the file at the segment's end, no Buffer per batch (dead Buffers are
-			// external memory that the GC collects late, which showed as 200 MB of RSS on large runs).
+			// external memory that the GC collects late, which showed as RSS on large runs).
 			const position = this.#offset + this.#plainBytes;
 			const written = typeof text === 'string' ? this.#handle!.write(text, position, 'utf8') : this.#writeAll(text, position);
 			const { bytesWritten } = await written.catch((e: unknown) => {

@@ -1,3 +1,4 @@
+import { expectTransfers } from '../runtime/detach-protector.js';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -103,21 +104,6 @@ export async function serveWorker<I, R>(fn: (input: I) => R, transferOf: (result
 			parentPort!.postMessage({ error: { message: e.message, stack: e.stack } });
 		}
 	});
-}
-
-/**
-Detaches a throwaway ArrayBuffer, once per thread, before any hot code is optimized. V8 compiles typed-array code
-on the assumption that no ArrayBuffer has ever been detached, and the first transfer (a block handed to a worker,
-a result handed back) breaks it: every optimized function that reads a Uint8Array is thrown away and compiled
-again, in each worker. Breaking it up front saved about a second of compiler CPU a run (--trace-opt, 1x export:
-2.9 s of TurboFan jobs down to 1.9 s; the hot mapping functions compiled once per worker instead of twice).
-*/
-let transfersExpected = false;
-function expectTransfers(): void {
-	if (transfersExpected) return;
-	transfersExpected = true;
-	const probe = new ArrayBuffer(1);
-	structuredClone(probe, { transfer: [probe] });
 }
 
 /**

@@ -1,4 +1,4 @@
-/** V8's collection function, present when node runs with --expose-gc (see src/cli/node-flags.ts). */
+/** V8's collection function, present when node runs with --expose-gc (see src/runtime/node-flags.ts). */
 const gc = (globalThis as { gc?: (options: { type: 'minor' | 'major' }) => void }).gc;
 const collectYoung = gc && (() => gc({ type: 'minor' }));
 
@@ -7,9 +7,8 @@ Asks V8 for a young-generation collection (a scavenge: a fraction of a milliseco
 bytes have gone through. Why: a Buffer's memory is malloc'd outside V8's heap and returned only when a collection
 finds the Buffer dead, and V8 collects the young generation when 1 MB of *heap* objects has been allocated,
 whatever the Buffers hold. The events reader inflates hundreds of MB a second in 64 KB zlib chunks while allocating
-very little on the heap, so dead chunks piled up to ~25 MB of the main thread's malloc heap between collections
-(measured: 12 MB with a collection every 8 MB inflated, at no measurable CPU cost). Without --expose-gc this does
-nothing.
+very little on the heap, so dead chunks piled up in the main thread's malloc heap between collections (figures:
+docs/performance.md). Without --expose-gc this does nothing.
 */
 export class YoungCollector {
 	#since = 0;
@@ -26,4 +25,10 @@ export class YoungCollector {
 		this.#since = 0;
 		this.collect();
 	}
+}
+
+/** A listener for downloaded bytes (AmplitudeClient's onDownloadBytes): the socket's spent chunks are freed the same way. */
+export function collectorOfDownloads(): (bytes: number) => void {
+	const collector = new YoungCollector();
+	return (bytes) => collector.count(bytes);
 }

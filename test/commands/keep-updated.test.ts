@@ -8,7 +8,7 @@ import { cohortsApi, csv, type CohortsLog, type FakeCohort } from '../helpers/fa
 import { FakeClock, iso } from '../helpers/clock.js';
 import { isolatedEnv, runCli, tempDir } from '../helpers/run.js';
 import { AmpImportError } from '../../src/errors.js';
-import { nodeFlags } from '../../src/cli/node-flags.js';
+import { nodeFlags } from '../../src/runtime/node-flags.js';
 import { fileURLToPath } from 'node:url';
 
 /**

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { nodeFlags } from '../../src/cli/node-flags.js';
+import { nodeFlags } from '../../src/runtime/node-flags.js';
 
 const bin = fileURLToPath(new URL('../../bin/amp-import.js', import.meta.url));
 const preload = fileURLToPath(new URL('./fault-preload.mjs', import.meta.url));

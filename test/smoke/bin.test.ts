@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run.js';
-import { nodeFlags } from '../../src/cli/node-flags.js';
+import { nodeFlags } from '../../src/runtime/node-flags.js';
 
 const bin = fileURLToPath(new URL('../../bin/amp-import.js', import.meta.url));
 const pkg = await import('../../package.json', { with: { type: 'json' } });

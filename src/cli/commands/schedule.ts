@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { nodeFlags } from '../node-flags.js';
+import { nodeFlags } from '../../runtime/node-flags.js';
 import { stateDirOf } from '../../paths.js';
 import type { JobName } from '../../schedule/jobs.js';
 import type { Invocation, JobLine } from '../../schedule/unit-files.js';
