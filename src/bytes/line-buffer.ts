@@ -1,3 +1,5 @@
+import { char } from './chars.js';
+
 /**
 NDJSON output encoded as UTF-8 into one growing buffer, reused from batch to batch. Writing each line straight into
 it is much cheaper than joining the lines into one string and encoding that (docs/performance.md).
@@ -28,7 +30,7 @@ export class LineBuffer {
 
 	writeLine(line: string): void {
 		this.writeText(line);
-		this.writeByte(10);
+		this.writeByte(char.newline);
 	}
 
 	// Byte-level writes, for output assembled from pieces of the input (the byte mapper). The caller ends the line.

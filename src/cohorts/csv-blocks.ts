@@ -1,3 +1,4 @@
+import { char } from '../bytes/chars.js';
 import { dataError } from '../errors.js';
 import { joinInto } from '../pipeline/buffer-pool.js';
 
@@ -74,8 +75,8 @@ function recordEnd(chunk: Buffer, inQuotes: boolean): number {
 	let q = inQuotes;
 	for (let i = 0; i < chunk.length; i++) {
 		const c = chunk[i];
-		if (c === 34) q = !q;
-		else if (c === 10 && !q) return i + 1;
+		if (c === char.quote) q = !q;
+		else if (c === char.newline && !q) return i + 1;
 	}
 	return -1;
 }
@@ -106,7 +107,7 @@ export function oddQuotes(bytes: Uint8Array, from: number, to: number): boolean 
 	let odd = 0;
 	let i = from;
 	const aligned = Math.min(to, from + ((4 - ((bytes.byteOffset + from) & 3)) & 3));
-	for (; i < aligned; i++) odd ^= bytes[i] === 34 ? 1 : 0;
+	for (; i < aligned; i++) odd ^= bytes[i] === char.quote ? 1 : 0;
 	const words = (to - i) >>> 2;
 	if (words > 0) {
 		const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
@@ -124,7 +125,7 @@ export function oddQuotes(bytes: Uint8Array, from: number, to: number): boolean 
 		odd ^= marks & 1;
 		i += words * 4;
 	}
-	for (; i < to; i++) odd ^= bytes[i] === 34 ? 1 : 0;
+	for (; i < to; i++) odd ^= bytes[i] === char.quote ? 1 : 0;
 	return odd === 1;
 }
 

@@ -1,3 +1,4 @@
+import { char } from '../bytes/chars.js';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -34,7 +35,7 @@ export interface CsvHeader {
 
 /** Reads the header record (a block of its own, see csvBlocks): column names, and how records end. */
 export function parseHeader(record: Buffer, label: string, onDuplicates?: (names: string[]) => void): CsvHeader {
-	const newline = record.length >= 2 && record[record.length - 2] === 13 && record[record.length - 1] === 10 ? '\r\n' : '\n';
+	const newline = record.length >= 2 && record[record.length - 2] === char.carriageReturn && record[record.length - 1] === char.newline ? '\r\n' : '\n';
 	const { records, fault } = parseRecords(record.toString('utf8'), newline);
 	if (fault) throw invalidCsv(label, { message: `header: ${fault.message}` }, 0);
 	const [names, ...rest] = records;

@@ -129,17 +129,17 @@ export function compileMemberByteMapper(
 		const end = b.length;
 		for (let column = 0; column < columns; column++) {
 			let c = b[i];
-			if (c === 34) {
+			if (c === char.quote) {
 				starts[column] = ++i;
 				escaped[column] = 0;
 				for (;;) {
 					while (quotedStop[(c = b[i]!)] === 0) i++;
-					if (c === 34 && b[i + 1] === 34) {
+					if (c === char.quote && b[i + 1] === char.quote) {
 						escaped[column] = 1;
 						i += 2;
 						continue;
 					}
-					if (c === 34) break;
+					if (c === char.quote) break;
 					if (c === undefined || c < 128 || (i = utf8SequenceEnd(b, i, c)) < 0) return -1;
 				}
 				ends[column] = i++;
@@ -155,11 +155,11 @@ export function compileMemberByteMapper(
 				ends[column] = i;
 			}
 			if (column < columns - 1) {
-				if (c !== 44) return -1;
+				if (c !== char.comma) return -1;
 				i++;
 			} else if (i === end) return i;
-			else if (c === 10 && !crlf) return i + 1;
-			else if (c === 13 && crlf && b[i + 1] === 10) return i + 2;
+			else if (c === char.newline && !crlf) return i + 1;
+			else if (c === char.carriageReturn && crlf && b[i + 1] === char.newline) return i + 2;
 			else return -1;
 		}
 		return -1;
@@ -179,17 +179,17 @@ export function compileMemberByteMapper(
 			if (id === -1) return undefined;
 			ids[rows] = id;
 			members.writeRange(b, idStart, idEnd);
-			members.writeByte(9);
+			members.writeByte(char.tab);
 			if (userColumn !== -1) {
 				if (escaped[userColumn]) writeUnescaped(members, b, starts[userColumn]!, ends[userColumn]!);
 				else members.writeRange(b, starts[userColumn]!, ends[userColumn]!);
 			}
-			members.writeByte(10);
+			members.writeByte(char.newline);
 			const joined = previous !== undefined && !contains(previous, id);
 			if (joined) joins++;
 			if (changesOnly && previous !== undefined && !joined) continue;
 			records++;
-			out.writeByte(123);
+			out.writeByte(char.openBrace);
 			let first = true;
 			for (let k = 0; k < columnOf.length; k++) {
 				const column = columnOf[k]!;
@@ -197,22 +197,22 @@ export function compileMemberByteMapper(
 					const start = starts[column]!;
 					const stop = ends[column]!;
 					if (start === stop && skipEmpty) continue; // an empty string maps to nothing
-					if (!first) out.writeByte(44);
+					if (!first) out.writeByte(char.comma);
 					first = false;
 					out.writeRange(keys[k]!, 0, keys[k]!.length);
 					if (escaped[column]) writeJsonEscaped(out, b, start, stop);
 					else out.writeRange(b, start, stop);
-					out.writeByte(34);
+					out.writeByte(char.quote);
 				} else {
 					const text = constants[k];
 					if (text === undefined) continue;
-					if (!first) out.writeByte(44);
+					if (!first) out.writeByte(char.comma);
 					first = false;
 					out.writeRange(text, 0, text.length);
 				}
 			}
-			out.writeByte(125);
-			out.writeByte(10);
+			out.writeByte(char.closeBrace);
+			out.writeByte(char.newline);
 		}
 		return { rows, records, joins };
 	};
@@ -222,8 +222,8 @@ export function compileMemberByteMapper(
 function writeJsonEscaped(out: LineBuffer, b: Buffer, start: number, end: number): void {
 	for (let i = start; i < end; i++) {
 		const c = b[i]!;
-		if (c === 34) {
-			out.writeByte(92);
+		if (c === char.quote) {
+			out.writeByte(char.backslash);
 			i++; // the second quote of the pair
 		}
 		out.writeByte(c);
@@ -234,6 +234,6 @@ function writeJsonEscaped(out: LineBuffer, b: Buffer, start: number, end: number
 function writeUnescaped(out: LineBuffer, b: Buffer, start: number, end: number): void {
 	for (let i = start; i < end; i++) {
 		out.writeByte(b[i]!);
-		if (b[i] === 34) i++;
+		if (b[i] === char.quote) i++;
 	}
 }

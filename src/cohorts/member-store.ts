@@ -1,3 +1,4 @@
+import { char } from '../bytes/chars.js';
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
@@ -52,7 +53,7 @@ export class MemberStore {
 		let lines = 0;
 		for await (const batch of this.#lineBatches(hash)) {
 			for (let start = 0; start < batch.length; ) {
-				const end = batch.indexOf(10, start);
+				const end = batch.indexOf(char.newline, start);
 				const id = parseAmplitudeIdAt(batch, start, idEnd(batch, start, end));
 				if (id === -1) throw corruptList(this.path, cohortLabel, `line ${lines + 1} does not start with an Amplitude ID`);
 				ids.push(id);
@@ -71,7 +72,7 @@ export class MemberStore {
 		try {
 			for await (const lines of this.#lineBatches()) {
 				for (let start = 0; start < lines.length; ) {
-					const end = lines.indexOf(10, start);
+					const end = lines.indexOf(char.newline, start);
 					const tab = idEnd(lines, start, end);
 					const id = parseAmplitudeIdAt(lines, start, tab);
 					if (id !== -1 && !contains(current, id)) yield { amplitudeId: lines.toString('latin1', start, tab), userId: tab < end ? lines.toString('utf8', tab + 1, end) : '' };
@@ -180,6 +181,6 @@ function corruptList(path: string, cohort: string, why: string) {
 
 /** Where a member line's id ends: at its tab, or at the line's end for a line without one. */
 function idEnd(lines: Buffer, start: number, end: number): number {
-	const tab = lines.indexOf(9, start);
+	const tab = lines.indexOf(char.tab, start);
 	return tab === -1 || tab > end ? end : tab;
 }

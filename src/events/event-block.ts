@@ -1,3 +1,4 @@
+import { char } from '../bytes/chars.js';
 import type { FieldRow } from '../mapping/field-table.js';
 import { compileByteMapper } from '../mapping/byte-mapper.js';
 import { compileLineMapper, MappingStats } from '../mapping/compile.js';
@@ -74,9 +75,9 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 		};
 		let index = 0;
 		for (let start = 0; start < buf.length; index++) {
-			let end = buf.indexOf(10, start);
+			let end = buf.indexOf(char.newline, start);
 			if (end === -1) end = buf.length;
-			const lineEnd = end > start && buf[end - 1] === 13 ? end - 1 : end;
+			const lineEnd = end > start && buf[end - 1] === char.carriageReturn ? end - 1 : end;
 			const next = end + 1;
 			if (lineEnd === start) {
 				untouched = false;

@@ -1,3 +1,4 @@
+import { char } from '../bytes/chars.js';
 import type { LineBuffer } from '../bytes/line-buffer.js';
 
 /**
@@ -23,45 +24,45 @@ let keyCount = 0;
 /** The index after the canonical value at `b[i]`, or -1 if it is not canonical. */
 function canonicalEnd(b: Buffer, i: number): number {
 	const c = b[i];
-	if (c === 34) {
-		for (let d = b[++i]; d !== 34; d = b[++i]) if (d === 92) return -1;
+	if (c === char.quote) {
+		for (let d = b[++i]; d !== char.quote; d = b[++i]) if (d === char.backslash) return -1;
 		return i + 1;
 	}
-	if (c === 123) return objectEnd(b, i + 1);
-	if (c === 91) {
-		if (b[++i] === 93) return i + 1;
+	if (c === char.openBrace) return objectEnd(b, i + 1);
+	if (c === char.openBracket) {
+		if (b[++i] === char.closeBracket) return i + 1;
 		for (;;) {
 			i = canonicalEnd(b, i);
 			if (i < 0) return -1;
-			if (b[i] === 93) return i + 1;
-			if (b[i++] !== 44) return -1;
+			if (b[i] === char.closeBracket) return i + 1;
+			if (b[i++] !== char.comma) return -1;
 		}
 	}
-	if (c === 116 || c === 110) return i + 4;
-	if (c === 102) return i + 5;
+	if (c === char.lowerT || c === char.lowerN) return i + 4;
+	if (c === char.lowerF) return i + 5;
 	const end = numberTextEnd(b, i);
 	return isCanonicalNumber(b, i, end) ? end : -1;
 }
 
 function objectEnd(b: Buffer, i: number): number {
-	if (b[i] === 125) return i + 1;
+	if (b[i] === char.closeBrace) return i + 1;
 	const siblings = keyCount;
 	for (;;) {
-		if (b[i] !== 34) return -1;
+		if (b[i] !== char.quote) return -1;
 		i = plainKeyEnd(b, i + 1, fnvOffset);
 		if (i < 0) return -1;
 		const hash = plainKey.hash;
 		for (let k = siblings; k < keyCount; k++) if (keyHashes[k] === hash) return -1;
 		if (keyCount === maxKeys) return -1;
 		keyHashes[keyCount++] = hash;
-		if (b[++i] !== 58) return -1;
+		if (b[++i] !== char.colon) return -1;
 		i = canonicalEnd(b, i + 1);
 		if (i < 0) return -1;
-		if (b[i] === 125) {
+		if (b[i] === char.closeBrace) {
 			keyCount = siblings;
 			return i + 1;
 		}
-		if (b[i++] !== 44) return -1;
+		if (b[i++] !== char.comma) return -1;
 	}
 }
 
@@ -80,9 +81,9 @@ export function plainKeyEnd(b: Buffer, start: number, seed: number): number {
 	let i = start;
 	let digits = true;
 	let hash = seed;
-	for (let c = b[i]!; c !== 34; c = b[++i]!) {
-		if (c === 92) return -1;
-		if (c < 48 || c > 57) digits = false;
+	for (let c = b[i]!; c !== char.quote; c = b[++i]!) {
+		if (c === char.backslash) return -1;
+		if (c < char.zero || c > char.nine) digits = false;
 		hash = Math.imul(hash ^ c, fnvPrime);
 	}
 	if ((digits && i > start) || (i - start === 9 && b.toString('latin1', start, i) === '__proto__')) return -1;
@@ -92,16 +93,16 @@ export function plainKeyEnd(b: Buffer, start: number, seed: number): number {
 
 /** The index after the (validated) number text at `b[i]`. */
 export function numberTextEnd(b: Buffer, i: number): number {
-	for (let d = b[i]!; (d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46 || d === 101 || d === 69; d = b[++i]!);
+	for (let d = b[i]!; (d >= char.zero && d <= char.nine) || d === char.minus || d === char.plus || d === char.dot || d === char.lowerE || d === char.upperE; d = b[++i]!);
 	return i;
 }
 
 /** Integer text as JSON.stringify writes a safe integer: no sign on zero, no leading zeros, at most 15 digits. */
 export function isPlainInteger(b: Buffer, start: number, end: number): boolean {
-	let i = b[start] === 45 ? start + 1 : start;
+	let i = b[start] === char.minus ? start + 1 : start;
 	const digits = end - i;
 	if (digits < 1 || digits > 15) return false;
-	if (b[i] === 48) return digits === 1 && i === start;
+	if (b[i] === char.zero) return digits === 1 && i === start;
 	for (; i < end; i++) if (!(b[i]! >= 48 && b[i]! <= 57)) return false;
 	return true;
 }
@@ -112,19 +113,19 @@ fraction ends in a non-zero digit, with at most 15 significant digits (any such 
 its double, so it round-trips unchanged), no exponent, and not below 10^-6 (JavaScript writes those with one).
 */
 export function isPlainNumber(b: Buffer, start: number, end: number): boolean {
-	let i = b[start] === 45 ? start + 1 : start;
+	let i = b[start] === char.minus ? start + 1 : start;
 	const intStart = i;
 	while (i < end && b[i]! >= 48 && b[i]! <= 57) i++;
 	const intDigits = i - intStart;
-	if (intDigits === 0 || (intDigits > 1 && b[intStart] === 48)) return false;
+	if (intDigits === 0 || (intDigits > 1 && b[intStart] === char.zero)) return false;
 	if (i === end) return isPlainInteger(b, start, end);
-	if (b[i] !== 46) return false;
+	if (b[i] !== char.dot) return false;
 	const fractionStart = ++i;
 	while (i < end && b[i]! >= 48 && b[i]! <= 57) i++;
-	if (i !== end || i === fractionStart || b[end - 1] === 48) return false;
-	const zeroInteger = intDigits === 1 && b[intStart] === 48;
+	if (i !== end || i === fractionStart || b[end - 1] === char.zero) return false;
+	const zeroInteger = intDigits === 1 && b[intStart] === char.zero;
 	let leadingZeros = 0;
-	if (zeroInteger) while (b[fractionStart + leadingZeros] === 48) leadingZeros++;
+	if (zeroInteger) while (b[fractionStart + leadingZeros] === char.zero) leadingZeros++;
 	const significant = (zeroInteger ? 0 : intDigits) + (end - fractionStart) - leadingZeros;
 	return significant <= 15 && leadingZeros < 6;
 }

@@ -1,3 +1,4 @@
+import { char } from '../bytes/chars.js';
 import { isLosslessNumber, LosslessNumber, stringify } from 'lossless-json';
 
 /**
@@ -29,19 +30,19 @@ export function parseExact(text: string): unknown {
 	let copied = 0;
 	for (let i = 0; i < text.length; i++) {
 		const c = text.charCodeAt(i);
-		if (c === 34) {
+		if (c === char.quote) {
 			for (i++; i < text.length; i++) {
 				const d = text.charCodeAt(i);
-				if (d === 92) i++;
-				else if (d === 34) break;
+				if (d === char.backslash) i++;
+				else if (d === char.quote) break;
 			}
 			continue;
 		}
-		if (c !== 45 && (c < 48 || c > 57)) continue;
+		if (c !== char.minus && (c < char.zero || c > char.nine)) continue;
 		let j = i + 1;
 		for (; j < text.length; j++) {
 			const d = text.charCodeAt(j);
-			if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
+			if (!((d >= char.zero && d <= char.nine) || d === char.dot || d === char.lowerE || d === char.upperE || d === char.plus || d === char.minus)) break;
 		}
 		const token = text.slice(i, j);
 		// Only a well-formed number is swapped: anything else is left for JSON.parse to reject.

@@ -1,3 +1,4 @@
+import { char } from '../bytes/chars.js';
 import type { LineBuffer } from '../bytes/line-buffer.js';
 import { fnvOffset, fnvPrime, numberTextEnd, plainKey, plainKeyEnd, writeCanonicalAsString } from './canonical-bytes.js';
 import { skipSpace } from './json-scan.js';
@@ -17,10 +18,10 @@ export function flattenBytes(b: Buffer, start: number, end: number, out: LineBuf
 	flat.count = 0;
 	flat.paths = 0;
 	flat.ancestors.length = 0;
-	out.writeByte(123);
+	out.writeByte(char.openBrace);
 	const next = flattenObject(b, start, fnvOffset, out);
 	if (next < 0 || next > end) return -1;
-	out.writeByte(125);
+	out.writeByte(char.closeBrace);
 	return flat.count;
 }
 
@@ -32,7 +33,7 @@ const flat = { count: 0, paths: 0, hashes: new Int32Array(maxPaths), ancestors: 
 /** Walks the object at `b[i]`; returns the index after its `}`, or -1 to fall back. */
 function flattenObject(b: Buffer, i: number, parentHash: number, out: LineBuffer): number {
 	i = skipSpace(b, i + 1);
-	if (b[i] === 125) return i + 1;
+	if (b[i] === char.closeBrace) return i + 1;
 	for (;;) {
 		const keyStart = i + 1;
 		const keyEnd = plainKeyEnd(b, keyStart, parentHash);
@@ -41,61 +42,61 @@ function flattenObject(b: Buffer, i: number, parentHash: number, out: LineBuffer
 		if (!remember(hash)) return -1;
 		i = skipSpace(b, skipSpace(b, keyEnd + 1) + 1); // past the colon
 		const c = b[i];
-		if (c === 123) {
+		if (c === char.openBrace) {
 			flat.ancestors.push(keyStart, keyEnd);
 			i = flattenObject(b, i, hash, out);
 			flat.ancestors.length -= 2;
 			if (i < 0) return -1;
-		} else if (c === 110) {
+		} else if (c === char.lowerN) {
 			i += 4; // null: left out
 		} else {
-			if (flat.count++ > 0) out.writeByte(44);
-			out.writeByte(34);
+			if (flat.count++ > 0) out.writeByte(char.comma);
+			out.writeByte(char.quote);
 			const ancestors = flat.ancestors;
 			for (let a = 0; a < ancestors.length; a += 2) {
 				out.writeRange(b, ancestors[a]!, ancestors[a + 1]!);
-				out.writeByte(46);
+				out.writeByte(char.dot);
 			}
 			out.writeRange(b, keyStart, keyEnd);
-			out.writeByte(34);
-			out.writeByte(58);
+			out.writeByte(char.quote);
+			out.writeByte(char.colon);
 			i = writeLeaf(b, i, c!, out);
 		}
 		i = skipSpace(b, i);
-		if (b[i] !== 44) return i + 1; // the closing brace
+		if (b[i] !== char.comma) return i + 1; // the closing brace
 		i = skipSpace(b, i + 1);
 	}
 }
 
 /** Writes the scalar or array at `b[i]` as the JSON string flattenProperties makes of it; returns the index after it. */
 function writeLeaf(b: Buffer, i: number, c: number, out: LineBuffer): number {
-	if (c === 34) {
+	if (c === char.quote) {
 		let j = i + 1;
 		let escaped = false;
-		for (let d = b[j]; d !== 34; d = b[++j]) if (d === 92) (escaped = true), j++;
+		for (let d = b[j]; d !== char.quote; d = b[++j]) if (d === char.backslash) (escaped = true), j++;
 		// A string with no escapes is written as it came; one with escapes, decoded and encoded again.
 		if (escaped) out.writeText(JSON.stringify(JSON.parse(b.toString('utf8', i, j + 1))));
 		else out.writeRange(b, i, j + 1);
 		return j + 1;
 	}
-	if (c === 116 || c === 102) {
-		const end = i + (c === 116 ? 4 : 5);
-		out.writeByte(34);
+	if (c === char.lowerT || c === char.lowerF) {
+		const end = i + (c === char.lowerT ? 4 : 5);
+		out.writeByte(char.quote);
 		out.writeRange(b, i, end);
-		out.writeByte(34);
+		out.writeByte(char.quote);
 		return end;
 	}
-	if (c === 91) {
+	if (c === char.openBracket) {
 		const end = containerEnd(b, i);
 		if (writeCanonicalAsString(b, i, end, out)) return end;
 		out.writeText(JSON.stringify(stringifyExact(parseExact(b.toString('utf8', i, end)))));
 		return end;
 	}
 	const end = numberTextEnd(b, i);
-	out.writeByte(34);
+	out.writeByte(char.quote);
 	// A number keeps its own text in a string map (what parseExact gives the ordinary path too).
 	out.writeRange(b, i, end);
-	out.writeByte(34);
+	out.writeByte(char.quote);
 	return end;
 }
 
@@ -104,11 +105,11 @@ function containerEnd(b: Buffer, i: number): number {
 	let depth = 0;
 	for (;;) {
 		const c = b[i++];
-		if (c === 34) {
-			for (let d = b[i]; d !== 34; d = b[++i]) if (d === 92) i++;
+		if (c === char.quote) {
+			for (let d = b[i]; d !== char.quote; d = b[++i]) if (d === char.backslash) i++;
 			i++;
-		} else if (c === 91 || c === 123) depth++;
-		else if ((c === 93 || c === 125) && --depth === 0) return i;
+		} else if (c === char.openBracket || c === char.openBrace) depth++;
+		else if ((c === char.closeBracket || c === char.closeBrace) && --depth === 0) return i;
 	}
 }
 

@@ -1,3 +1,4 @@
+import { char } from '../bytes/chars.js';
 import { jsonTextStop } from '../bytes/stop-tables.js';
 
 /**
@@ -78,7 +79,7 @@ export class JsonLineScanner {
 		this.sites = 0;
 		this.#arrays = 0;
 		const i = skipSpace(b, start);
-		if (b[i] !== 123) return false; // an object, not any other JSON value
+		if (b[i] !== char.openBrace) return false; // an object, not any other JSON value
 		const after = this.#object(b, i, 1);
 		return after >= 0 && skipSpace(b, after) === end;
 	}
@@ -93,9 +94,9 @@ export class JsonLineScanner {
 	/** The index after the object that opens at `b[i]`, or -1. At depth 1 its keys are matched for capture. */
 	#object(b: Uint8Array, i: number, depth: number): number {
 		i = skipSpace(b, i + 1);
-		if (b[i] === 125) return i + 1;
+		if (b[i] === char.closeBrace) return i + 1;
 		for (;;) {
-			if (b[i] !== 34) return -1;
+			if (b[i] !== char.quote) return -1;
 			const keyStart = i + 1;
 			i = this.#string(b, i);
 			if (i < 0) return -1;
@@ -106,7 +107,7 @@ export class JsonLineScanner {
 				captured = this.#find(b, keyStart, i - 1);
 			}
 			i = skipSpace(b, i);
-			if (b[i] !== 58) return -1;
+			if (b[i] !== char.colon) return -1;
 			i = skipSpace(b, i + 1);
 			const at = i;
 			i = this.#value(b, i, depth);
@@ -114,23 +115,23 @@ export class JsonLineScanner {
 			// A key given twice: JSON.parse keeps the last value, and so does this.
 			if (captured >= 0) this.#capture(b, captured, at, i);
 			i = skipSpace(b, i);
-			if (b[i] === 44) i = skipSpace(b, i + 1);
-			else return b[i] === 125 ? i + 1 : -1;
+			if (b[i] === char.comma) i = skipSpace(b, i + 1);
+			else return b[i] === char.closeBrace ? i + 1 : -1;
 		}
 	}
 
 	#array(b: Uint8Array, i: number, depth: number): number {
 		if (this.#arrays++ === 0) (this.#site = i), (this.#holds = false);
 		i = skipSpace(b, i + 1);
-		if (b[i] !== 93) {
+		if (b[i] !== char.closeBracket) {
 			for (;;) {
 				const c = b[i];
-				if (c === 123 || c === 91) this.objectInArray = this.#holds = true;
+				if (c === char.openBrace || c === char.openBracket) this.objectInArray = this.#holds = true;
 				i = this.#value(b, i, depth);
 				if (i < 0) return -1;
 				i = skipSpace(b, i);
-				if (b[i] === 44) i = skipSpace(b, i + 1);
-				else if (b[i] === 93) break;
+				if (b[i] === char.comma) i = skipSpace(b, i + 1);
+				else if (b[i] === char.closeBracket) break;
 				else return -1;
 			}
 		}
@@ -141,10 +142,10 @@ export class JsonLineScanner {
 
 	#value(b: Uint8Array, i: number, depth: number): number {
 		const c = b[i]!;
-		if (c === 34) return this.#string(b, i);
-		if (c === 123) return depth === maxDepth ? -1 : this.#object(b, i, depth + 1);
-		if (c === 91) return depth === maxDepth ? -1 : this.#array(b, i, depth + 1);
-		if (c === 110 || c === 116 || c === 102) return literalEnd(b, i, c);
+		if (c === char.quote) return this.#string(b, i);
+		if (c === char.openBrace) return depth === maxDepth ? -1 : this.#object(b, i, depth + 1);
+		if (c === char.openBracket) return depth === maxDepth ? -1 : this.#array(b, i, depth + 1);
+		if (c === char.lowerN || c === char.lowerT || c === char.lowerF) return literalEnd(b, i, c);
 		return numberEnd(b, i, c);
 	}
 
@@ -154,8 +155,8 @@ export class JsonLineScanner {
 		for (i++; ; ) {
 			let c: number;
 			while (stringStop[(c = b[i]!)] === 0) i++;
-			if (c === 34) break;
-			if (c === 92) (escaped = true), (i = escape(b, i));
+			if (c === char.quote) break;
+			if (c === char.backslash) (escaped = true), (i = escape(b, i));
 			else if (c >= 128) i = utf8SequenceEnd(b, i, c);
 			else return -1; // a control character, or the end of the line inside the string
 			if (i < 0) return -1;
@@ -168,16 +169,16 @@ export class JsonLineScanner {
 	#capture(b: Uint8Array, k: number, at: number, end: number): void {
 		const c = b[at];
 		const kind: ValueKind =
-			c === 34 ? (this.#escaped ? escapedString : plainString)
-			: c === 123 ? object
-			: c === 91 ? array
-			: c === 110 ? nullValue
-			: c === 116 ? trueValue
-			: c === 102 ? falseValue
+			c === char.quote ? (this.#escaped ? escapedString : plainString)
+			: c === char.openBrace ? object
+			: c === char.openBracket ? array
+			: c === char.lowerN ? nullValue
+			: c === char.lowerT ? trueValue
+			: c === char.lowerF ? falseValue
 			: number;
 		this.kinds[k] = kind;
-		this.starts[k] = c === 34 ? at + 1 : at;
-		this.ends[k] = c === 34 ? end - 1 : end;
+		this.starts[k] = c === char.quote ? at + 1 : at;
+		this.ends[k] = c === char.quote ? end - 1 : end;
 	}
 
 	/** Records an outermost array that held an object or array, [start, end), as a repair site. */
@@ -220,7 +221,7 @@ function keyHash(b: Uint8Array, start: number, end: number): number {
 /** The position after the escape at `b[i]` (a backslash), or -1 if it is not a JSON escape. */
 function escape(b: Uint8Array, i: number): number {
 	const e = b[i + 1];
-	if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) return i + 2;
+	if (e === char.quote || e === char.backslash || e === char.slash || e === char.lowerB || e === char.lowerF || e === char.lowerN || e === char.lowerR || e === char.lowerT) return i + 2;
 	if (e !== 117) return -1;
 	return hexDigit[b[i + 2]!] && hexDigit[b[i + 3]!] && hexDigit[b[i + 4]!] && hexDigit[b[i + 5]!] ? i + 6 : -1;
 }
@@ -245,26 +246,26 @@ export function utf8SequenceEnd(b: Uint8Array, i: number, c: number): number {
 
 /** The position after the JSON number starting with `c` at `b[i]`, or -1. */
 function numberEnd(b: Uint8Array, i: number, c: number): number {
-	if (c === 45) c = b[++i]!;
-	if (c === 48) c = b[++i]!;
-	else if (c >= 49 && c <= 57) while ((c = b[++i]!) >= 48 && c <= 57);
+	if (c === char.minus) c = b[++i]!;
+	if (c === char.zero) c = b[++i]!;
+	else if (c >= 49 && c <= char.nine) while ((c = b[++i]!) >= 48 && c <= char.nine);
 	else return -1;
-	if (c === 46) {
+	if (c === char.dot) {
 		c = b[++i]!;
-		if (!(c >= 48 && c <= 57)) return -1;
-		while ((c = b[++i]!) >= 48 && c <= 57);
+		if (!(c >= char.zero && c <= char.nine)) return -1;
+		while ((c = b[++i]!) >= 48 && c <= char.nine);
 	}
-	if (c === 101 || c === 69) {
+	if (c === char.lowerE || c === char.upperE) {
 		c = b[++i]!;
-		if (c === 43 || c === 45) c = b[++i]!;
-		if (!(c >= 48 && c <= 57)) return -1;
-		while ((c = b[++i]!) >= 48 && c <= 57);
+		if (c === char.plus || c === char.minus) c = b[++i]!;
+		if (!(c >= char.zero && c <= char.nine)) return -1;
+		while ((c = b[++i]!) >= 48 && c <= char.nine);
 	}
 	return i;
 }
 
 function literalEnd(b: Uint8Array, i: number, c: number): number {
-	if (c === 110) return b[i + 1] === 117 && b[i + 2] === 108 && b[i + 3] === 108 ? i + 4 : -1;
-	if (c === 116) return b[i + 1] === 114 && b[i + 2] === 117 && b[i + 3] === 101 ? i + 4 : -1;
-	return b[i + 1] === 97 && b[i + 2] === 108 && b[i + 3] === 115 && b[i + 4] === 101 ? i + 5 : -1;
+	if (c === char.lowerN) return b[i + 1] === 117 && b[i + 2] === 108 && b[i + 3] === 108 ? i + 4 : -1;
+	if (c === char.lowerT) return b[i + 1] === char.lowerR && b[i + 2] === 117 && b[i + 3] === char.lowerE ? i + 4 : -1;
+	return b[i + 1] === 97 && b[i + 2] === 108 && b[i + 3] === 115 && b[i + 4] === char.lowerE ? i + 5 : -1;
 }

@@ -68,7 +68,7 @@ export function writeRfc3339FromExportLayout(b: Buffer, start: number, out: Line
 
 /** isExportLayout for the 26 bytes at `b[at]` (a string's text, with no escapes): the scanned path. */
 export function isExportLayoutAt(b: Uint8Array, at: number): boolean {
-	if (b[at + 4] !== 45 || b[at + 7] !== 45 || b[at + 10] !== 32 || b[at + 13] !== 58 || b[at + 16] !== 58 || b[at + 19] !== 46) return false;
+	if (b[at + 4] !== char.minus || b[at + 7] !== char.minus || b[at + 10] !== char.space || b[at + 13] !== char.colon || b[at + 16] !== char.colon || b[at + 19] !== char.dot) return false;
 	for (const p of digitPositions) {
 		const d = b[at + p]! - 48;
 		if (d < 0 || d > 9) return false;

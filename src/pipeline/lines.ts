@@ -1,3 +1,4 @@
+import { char } from '../bytes/chars.js';
 import { dataError } from '../errors.js';
 import { joinInto } from './buffer-pool.js';
 
@@ -50,7 +51,7 @@ export async function* lineBlocks(
 			throw dataError(`${limits.label}: inflates to more than ${limits.maxBytes} bytes (events.maxEntryBytes); refusing it as a possible zip bomb`);
 		}
 		let lastNewline = -1;
-		for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) {
+		for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(char.newline, nl + 1)) {
 			if (open + nl - lastNewline - 1 > limits.maxLineBytes) throw tooLong(lineNo + 1);
 			open = 0;
 			lineNo++;
