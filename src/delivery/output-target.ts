@@ -34,8 +34,10 @@ export function resolveOutputName(template: string, values: NameValues): string 
 
 /**
 Checks, before any request, that a file output can be created: its folder exists and is writable, the name is not
-a folder, and, for a run that keeps state, no published file would be replaced (unless `overwrite`). Every failure
-is an output that cannot be created (73), and says what to do.
+a folder, and, for a run that keeps state and a name without placeholders, no published file would be replaced
+(unless `overwrite`). A name with placeholders is only a guess before the run (`{end}`, `{time}` and a run that has
+nothing to write), so that case is refused where the file would be published (state/journal.ts, noClobber). Every
+failure is an output that cannot be created (73), and says what to do.
 */
 export async function checkOutputPath(path: string, options: { stateful: boolean; overwrite: boolean; given: string }): Promise<void> {
 	if (/[/\\]$/.test(options.given)) {
@@ -55,7 +57,7 @@ export async function checkOutputPath(path: string, options: { stateful: boolean
 	});
 	if (!existing) return;
 	if (existing.isDirectory()) throw new AmpImportError('output', `the output ${path} is a folder`, { hint: 'Name a file, such as DIR/events-{start}-{end}.ndjson.' });
-	if (options.stateful && !options.overwrite) {
+	if (options.stateful && !options.overwrite && !/\{[a-z]+\}/.test(options.given)) {
 		throw new AmpImportError('output', `${path} already exists; a run that keeps state never replaces a published file`, {
 			hint: "Load and move it away first, pass --overwrite, or name files per run: -o 'events-{start}-{end}.ndjson' or -o 'cohorts-{time}.ndjson'.",
 		});

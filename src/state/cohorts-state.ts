@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { StateFile } from './state-file.js';
 import { RunLock } from './lock.js';
 import { Journal, type StateChange } from './journal.js';
-import { projectKey } from './events-state.js';
+import { projectKey } from './project-key.js';
 import type { Region } from '../config/schema.js';
 
 const cohortStateSchema = z.strictObject({

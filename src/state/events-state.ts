@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { StateFile } from './state-file.js';
 import { RunLock } from './lock.js';
 import { Journal } from './journal.js';
+import { projectKey } from './project-key.js';
 import type { Region } from '../config/schema.js';
 
 const hourPattern = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
@@ -20,13 +20,6 @@ const eventsStateSchema = z.strictObject({
 
 export type EventsState = z.infer<typeof eventsStateSchema>;
 
-/**
-A project's identity in file names: a short hash of its API key (one key per Amplitude project) and the region.
-The key itself never lands in a file name.
-*/
-export function projectKey(apiKey: string, region: Region): string {
-	return `${region}-${createHash('sha256').update(apiKey).digest('hex').slice(0, 12)}`;
-}
 
 export function eventsStateFiles(stateDir: string, apiKey: string, region: Region) {
 	const key = projectKey(apiKey, region);

@@ -191,7 +191,7 @@ describe('9. exit codes by cause', () => {
 
 	it('a state file that cannot be read is missing input (66), a state folder that cannot be made cannot be created (73)', async () => {
 		server.use(exportApi({}));
-		mkdirSync(join(stateDir(), `events-${(await import('../../src/state/events-state.js')).projectKey('contract-api-key', 'us')}.json`), { recursive: true });
+		mkdirSync(join(stateDir(), `events-${(await import('../../src/state/project-key.js')).projectKey('contract-api-key', 'us')}.json`), { recursive: true });
 		expect((await cli(['events'])).code).toBe(66);
 		writeFileSync(join(home.path, 'not-a-dir'), 'x');
 		expect((await cli(['events', '--state-dir', join(home.path, 'not-a-dir', 'state')])).code).toBe(73);
@@ -261,7 +261,7 @@ describe('13. a 400 from the Export API says which it was, quoting Amplitude', (
 
 describe('6. a lock whose holder is dead is taken over, wherever it ran', () => {
 	it('a lock left by PID 1 of a container, or another host, stops no run once stale; a fresh one turns the run away (75)', async () => {
-		const { projectKey } = await import('../../src/state/events-state.js');
+		const { projectKey } = await import('../../src/state/project-key.js');
 		const { lockStaleMs } = await import('../../src/state/lock.js');
 		const { statSync, utimesSync } = await import('node:fs');
 		server.use(exportApi({}));

@@ -225,7 +225,7 @@ describe('schedule', () => {
 
 describe('status', () => {
 	it('shows, per job, the last success, the cursor, pending requests, a live run and the next run in zone and UTC', async () => {
-		const { projectKey } = await import('../../src/state/events-state.js');
+		const { projectKey } = await import('../../src/state/project-key.js');
 		const { mkdirSync } = await import('node:fs');
 		const key = projectKey('keep-updated-key', 'us');
 		mkdirSync(stateDir(), { recursive: true });

@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { readFileSync, writeFileSync, existsSync, statSync, mkdirSync, utimesSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockStaleMs, RunLock } from '../../../src/state/lock.js';
-import { eventsStateFiles, projectKey } from '../../../src/state/events-state.js';
+import { eventsStateFiles } from '../../../src/state/events-state.js';
+import { projectKey } from '../../../src/state/project-key.js';
 import { AmpImportError } from '../../../src/errors.js';
 import { tempDir } from '../../helpers/run.js';
 
