@@ -100,6 +100,12 @@ export function epochToRfc3339(value: number): string | undefined {
 	return epochToDate(value)?.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
+/** The same to the second, for people (`cohorts list`): `2023-03-21T23:10:33Z`. */
+export function epochToRfc3339Seconds(value: number): string | undefined {
+	const date = epochToDate(value);
+	return date && `${date.toISOString().slice(0, 19)}Z`;
+}
+
 /** A cohort's epoch time (seconds or milliseconds, as above) as a Date. */
 export function epochToDate(value: number): Date | undefined {
 	if (!Number.isFinite(value) || value < 0) return undefined;

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { cohortUsage, listCohorts } from '../../amplitude/cohorts-api.js';
-import { epochToRfc3339 } from '../../mapping/timestamps.js';
+import { epochToRfc3339, epochToRfc3339Seconds } from '../../mapping/timestamps.js';
 import { formatTable } from '../table.js';
 import type { AmplitudeClient } from '../../amplitude/client.js';
 
@@ -19,7 +19,7 @@ export async function printCohortList(ctx: Context, options: { json?: boolean; a
 			c.id,
 			c.name,
 			c.size === undefined ? '' : String(c.size),
-			c.lastComputed === undefined ? '' : (epochToRfc3339(c.lastComputed) ?? '').replace(/\.\d+Z$/, 'Z'),
+			c.lastComputed === undefined ? '' : (epochToRfc3339Seconds(c.lastComputed) ?? ''),
 			[c.archived ? 'archived' : '', c.published ? 'published' : ''].filter(Boolean).join(','),
 		]);
 		ctx.io.stdout.write(formatTable([['ID', 'NAME', 'SIZE', 'LAST COMPUTED (UTC)', 'FLAGS'], ...rows]));
