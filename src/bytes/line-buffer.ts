@@ -54,13 +54,13 @@ export class LineBuffer {
 		if (this.#buf.length - this.#length < (end - start) * 2 + 2) this.#grow((end - start) * 2 + 2);
 		const buf = this.#buf;
 		let at = this.#length;
-		buf[at++] = 34;
+		buf[at++] = char.quote;
 		for (let i = start; i < end; i++) {
 			const c = source[i]!;
-			if (c === 34) buf[at++] = 92;
+			if (c === char.quote) buf[at++] = char.backslash;
 			buf[at++] = c;
 		}
-		buf[at++] = 34;
+		buf[at++] = char.quote;
 		this.#length = at;
 	}
 

@@ -1,3 +1,5 @@
+import { char } from '../bytes/chars.js';
+
 /**
 The event ids a run has emitted most recently, to drop duplicates within a run in fixed memory. Amplitude's `uuid`
 is a UUID: 128 bits, held here as four 32-bit words in a ring (the oldest forgotten first when full) with an
@@ -108,7 +110,7 @@ const scratch = Buffer.alloc(36 * 3); // room for any 36 characters, so write() 
 
 /** The same for the text of a string at `b[start, end)` (no escapes): the scanned path, with no string made. */
 export function uuidWordsAt(b: Uint8Array, start: number, end: number, out: Uint32Array, at: number): boolean {
-	if (end - start !== 36 || b[start + 8] !== 45 || b[start + 13] !== 45 || b[start + 18] !== 45 || b[start + 23] !== 45) return false;
+	if (end - start !== 36 || b[start + 8] !== char.minus || b[start + 13] !== char.minus || b[start + 18] !== char.minus || b[start + 23] !== char.minus) return false;
 	let word = 0;
 	let digits = 0;
 	let index = at;
