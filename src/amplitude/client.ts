@@ -5,7 +5,7 @@ import { AmpImportError, type ErrorKind } from '../errors.js';
 import type { HttpConfig } from '../config/schema.js';
 import type { Logger } from '../io/logger.js';
 import { userAgent } from '../version.js';
-import { retryableStatuses, ruleFor } from './status-policy.js';
+import { authHint, retryableStatuses, ruleFor } from './status-policy.js';
 import { retryDelayFunction, type RetryPolicy } from './retry.js';
 
 export interface Credentials {
@@ -114,6 +114,26 @@ export class AmplitudeClient {
 				return { status, body: parseJson<T>(String(error.response.body ?? ''), status, what, true) };
 			}
 			throw toClientError(error, what, options.signal);
+		} finally {
+			scoped.done();
+		}
+	}
+
+	/** The host's clock (its Date header), from one unauthenticated HEAD of the base URL with no retries. */
+	async serverDate(signal?: AbortSignal): Promise<Date | undefined> {
+		const scoped = requestSignal(signal);
+		try {
+			const response = await this.#got.head('', {
+				headers: { authorization: undefined },
+				retry: { limit: 0 },
+				throwHttpErrors: false,
+				followRedirect: false,
+				signal: scoped.signal,
+			});
+			const date = response.headers.date;
+			return date ? new Date(date) : undefined;
+		} catch (error) {
+			throw toClientError(error, 'read the server clock', signal);
 		} finally {
 			scoped.done();
 		}
@@ -230,8 +250,9 @@ export function toClientError(error: unknown, what: string, signal?: AbortSignal
 		const status = error.response.statusCode;
 		const rule = ruleFor(status);
 		const detail = bodySnippet(error.response.body);
-		return new AmpImportError(rule.kind, `${what}: ${rule.message} (HTTP ${status})${detail}`, {
-			hint: rule.hint,
+		const host = error.options?.url ? new URL(String(error.options.url)).host : undefined;
+		return new AmpImportError(rule.kind, `${what}: ${rule.message} (HTTP ${status}${host ? ` from ${host}` : ''})${detail}`, {
+			hint: rule.kind === 'auth' ? authHint(host) : rule.hint,
 			cause: new Error(`HTTP ${status}`),
 			httpStatus: status,
 		});

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Io } from '../io/io.js';
-import { usageError } from '../errors.js';
+import { AmpImportError, ExitCode } from '../errors.js';
 
 /**
 Reads one line at a prompt on stderr. With `hidden`, what is typed is not echoed (for the secret key), so it lands
@@ -23,9 +23,12 @@ export function promptLine(io: Io, question: string, hidden: boolean): Promise<s
 			resolve(answer.trim());
 		});
 		muted = hidden;
+		// Ctrl-C at the prompt: the readline owns the terminal, so the process gets no SIGINT; end the prompt's line
+		// so the error stands on a line of its own, and exit as an interrupt would (130).
 		rl.on('SIGINT', () => {
+			io.stderr.write('\n');
 			rl.close();
-			reject(usageError('cancelled'));
+			reject(new AmpImportError('interrupted', 'cancelled at the prompt; nothing was saved', { exitCode: ExitCode.sigint }));
 		});
 	});
 }

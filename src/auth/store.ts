@@ -71,7 +71,8 @@ export class CredentialsStore {
 		return (await this.read()).authorizations[label];
 	}
 
-	async add(label: string, authorization: Authorization, replace: boolean): Promise<void> {
+	/** Refuses a label that is malformed, or taken (unless `replace`): `auth add` asks this before it prompts. */
+	async checkLabel(label: string, replace: boolean): Promise<CredentialsFile> {
 		if (!labelPattern.test(label)) {
 			throw usageError(`invalid label "${label}"`, 'Use letters, digits, dot, dash and underscore (up to 64), starting with a letter or digit.');
 		}
@@ -79,6 +80,11 @@ export class CredentialsStore {
 		if (file.authorizations[label] && !replace) {
 			throw usageError(`an authorization named "${label}" exists already`, 'Pass --force to replace it, or choose another label.');
 		}
+		return file;
+	}
+
+	async add(label: string, authorization: Authorization, replace: boolean): Promise<void> {
+		const file = await this.checkLabel(label, replace);
 		file.authorizations[label] = authorization;
 		await this.#write(file);
 	}

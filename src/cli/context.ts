@@ -65,13 +65,15 @@ export class Context implements JobContext {
 		return new Progress(this, describe);
 	}
 
-	async client(auth?: ResolvedAuth): Promise<AmplitudeClient> {
+	/** `failFast`: no retries and a short connect timeout, for a check a person waits on (`auth test`, `doctor`). */
+	async client(auth?: ResolvedAuth, options: { failFast?: boolean } = {}): Promise<AmplitudeClient> {
 		const resolved = auth ?? (await this.auth());
 		const { config } = await this.config();
+		const http = options.failFast ? { ...config.http, retries: 0, connectTimeoutSeconds: Math.min(config.http.connectTimeoutSeconds, 10), timeoutSeconds: Math.min(config.http.timeoutSeconds, 30) } : config.http;
 		return new AmplitudeClient({
 			baseUrl: resolved.baseUrl,
 			credentials: resolved.credentials,
-			http: config.http,
+			http,
 			logger: this.logger,
 			retry: this.hooks.retry,
 			onDownloadBytes: collectorOfDownloads(),

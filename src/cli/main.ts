@@ -9,6 +9,8 @@ import { registerSchedule } from './commands/schedule.js';
 import { registerStatus } from './commands/status.js';
 import { AmpImportError, ExitCode } from '../errors.js';
 import { version } from '../version.js';
+import { closest, routeOutput } from './parser-errors.js';
+import { registerDoctor } from './commands/doctor.js';
 
 export interface RunOptions {
 	signal?: AbortSignal;
@@ -26,23 +28,54 @@ export function buildProgram(io: Io, context: () => Context): Command {
 		.option('-v, --verbose', 'print debug logs, and stacks on errors')
 		.addOption(new Option('--log-format <format>', 'stderr log format').choices(['text', 'json']))
 		.option('--no-color', 'no colour on stderr (NO_COLOR is honoured too)')
-		.showHelpAfterError('(run with --help for usage)')
-		.configureOutput({
-			writeOut: (text) => io.stdout.write(text),
-			writeErr: (text) => io.stderr.write(text),
-		})
-		.exitOverride();
+		.addHelpText('after', examples);
 	registerAuth(program, context);
 	registerEvents(program, context);
 	registerCohorts(program, context);
 	registerSchedule(program, context);
 	registerStatus(program, context);
-	for (const command of program.commands) {
-		command.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) });
-		for (const sub of command.commands) sub.exitOverride();
-	}
+	registerDoctor(program, context);
+	registerHelp(program);
+	const route = (command: Command) => {
+		routeOutput(command, io);
+		command.commands.forEach(route);
+	};
+	route(program);
 	return program;
 }
+
+/**
+`help cohorts import` shows that command's help (commander's own help command reads only the first name); an
+unknown name gets the nearest one.
+*/
+function registerHelp(program: Command): void {
+	program.helpCommand(false);
+	program
+		.command('help [command...]')
+		.description('show the help of a command (`help cohorts import`)')
+		.action((names: string[]) => {
+			let command = program;
+			for (const name of names) {
+				const next = command.commands.find((c) => c.name() === name || c.aliases().includes(name));
+				if (!next) {
+					const near = closest(name, command.commands.map((c) => c.name()));
+					command.error(`error: unknown command '${name}'${near ? `\n(Did you mean ${near}?)` : ''}`, { code: 'commander.unknownCommand', exitCode: 64 });
+				}
+				command = next!;
+			}
+			command.outputHelp();
+		});
+}
+
+const examples = `
+Examples:
+  $ amp-import events --demo                      try the whole pipeline on a bundled sample, offline
+  $ amp-import auth add prod                      store an Amplitude API key and secret key
+  $ amp-import doctor                             check config, credentials, state dir and the network
+  $ amp-import events -o 'events-{start}.ndjson'  backfill, then only new hours on each run
+  $ amp-import cohorts list                       the project's cohorts
+  $ amp-import help cohorts                       a command's flags and examples
+`;
 
 /** Runs amp-import in-process and returns the exit code. Tests call this; the bin calls `main`. */
 export async function run(argv: string[], io: Io, options: RunOptions = {}): Promise<number> {
@@ -56,8 +89,8 @@ export async function run(argv: string[], io: Io, options: RunOptions = {}): Pro
 		return ExitCode.ok;
 	} catch (error) {
 		if (error instanceof CommanderError) {
-			if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
-			return ExitCode.usage;
+			// Help asked for (`--help`, `help events`) and --version exit 0; every parse error is a usage error.
+			return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
 		}
 		const globals = program.opts<GlobalOptions>();
 		const reporter = ctx ?? new Context(io, globals, signal);

@@ -21,6 +21,11 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
 	return z.enum(values, { error: `expected one of ${values.map((v) => `"${v}"`).join(', ')}` });
 }
 
+/** `EU` or `eu`: a name people type either way, kept in lower case. */
+export function oneOfAnyCase<const T extends readonly [string, ...string[]]>(values: T) {
+	return z.preprocess((value) => (typeof value === 'string' ? value.toLowerCase() : value), oneOf(values));
+}
+
 export function text() {
 	const error = 'expected a non-empty string';
 	return z.string({ error }).min(1, { error });

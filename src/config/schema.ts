@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseUrl, flag, integer, oneOf, positiveNumber, text, listOf, timeOfDay, timeZone } from './fields.js';
+import { baseUrl, flag, integer, oneOf, oneOfAnyCase, positiveNumber, text, listOf, timeOfDay, timeZone } from './fields.js';
 import { additionalEventFields, defaultEventFields } from '../mapping/events-table.js';
 import { jobPlaceholders, unknownPlaceholders } from './placeholders.js';
 
@@ -20,6 +20,12 @@ silently ignored). Defaults live here and nowhere else.
 
 export const regions = ['us', 'eu'] as const;
 export type Region = (typeof regions)[number];
+
+/** A region as typed (`EU`, `us`), or undefined when it is not one. */
+export function parseRegion(value: string): Region | undefined {
+	const lower = value.toLowerCase();
+	return (regions as readonly string[]).includes(lower) ? (lower as Region) : undefined;
+}
 
 const httpSchema = z.strictObject({
 	/** Seconds to wait for response headers: Amplitude builds an export before it answers, which can take minutes. */
@@ -87,7 +93,7 @@ export const configSchema = z.strictObject({
 	/** Label of a stored authorization (`amp-import auth add <label>`). */
 	auth: text().optional(),
 	/** Overrides the authorization's region. */
-	region: oneOf(regions).optional(),
+	region: oneOfAnyCase(regions).optional(),
 	/** Base URL override for proxies and local fakes; http only for loopback hosts. */
 	endpoint: baseUrl().optional(),
 	stateDir: text().optional(),

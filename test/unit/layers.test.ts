@@ -10,7 +10,7 @@ building blocks know the ground, and nothing below knows what is above it.
 */
 const layers: string[][] = [
 	['cli'],
-	['events', 'cohorts', 'schedule', 'demo'],
+	['events', 'cohorts', 'schedule', 'demo', 'doctor'],
 	['jobs', 'delivery'],
 	['pipeline', 'amplitude', 'auth', 'state'],
 	['config'],

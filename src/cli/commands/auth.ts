@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { maskKey, type Authorization } from '../../auth/store.js';
 import { promptLine, readStdinLines } from '../../auth/prompt.js';
-import { regions, type Region } from '../../config/schema.js';
-import { usageError } from '../../errors.js';
+import { parseRegion, regions, type Region } from '../../config/schema.js';
+import { AmpImportError, usageError } from '../../errors.js';
+import { baseUrlFor } from '../../amplitude/hosts.js';
+import type { Credentials } from '../../amplitude/client.js';
 import { listCohorts } from '../../amplitude/cohorts-api.js';
 
 export interface AuthAddOptions {
@@ -12,12 +14,18 @@ export interface AuthAddOptions {
 	region?: string;
 	fromEnv?: boolean;
 	force?: boolean;
+	/** False with --no-verify: save without the checking call. */
+	verify?: boolean;
 }
 
-/** `auth add`: keys come from a no-echo prompt, stdin (two lines: API key, secret key) or the environment; never argv. */
+/**
+`auth add`: keys come from a no-echo prompt, stdin (two lines: API key, secret key) or the environment; never argv.
+The label is checked before anything is asked, and the keys with one call before they are saved.
+*/
 export async function authAdd(ctx: Context, label: string, options: AuthAddOptions): Promise<void> {
-	const region = (options.region ?? 'us') as Region;
-	if (!regions.includes(region)) throw usageError(`--region: expected one of ${regions.join(', ')}, got "${options.region}"`);
+	const region = parseRegion(options.region ?? 'us');
+	if (!region) throw usageError(`--region: expected one of ${regions.join(', ')}, got "${options.region}"`);
+	await ctx.store.checkLabel(label, Boolean(options.force));
 	let apiKey: string | undefined;
 	let secretKey: string | undefined;
 	if (options.fromEnv) {
@@ -34,6 +42,7 @@ export async function authAdd(ctx: Context, label: string, options: AuthAddOptio
 		throw usageError('both an API key and a secret key are needed', 'Type them at the prompt, or pipe two lines (API key, then secret key) to stdin.');
 	}
 	ctx.logger.redactor.add(secretKey);
+	if (options.verify !== false) await verifyKeys(ctx, label, { apiKey, secretKey }, region);
 	const authorization: Authorization = {
 		apiKey,
 		secretKey,
@@ -43,7 +52,27 @@ export async function authAdd(ctx: Context, label: string, options: AuthAddOptio
 	};
 	await ctx.store.add(label, authorization, Boolean(options.force));
 	ctx.logger.info(`saved authorization "${label}" (${region}, key ${maskKey(apiKey)}) in ${ctx.store.path}`);
-	ctx.logger.info(`check it with: amp-import auth test ${label}`);
+	if (options.verify === false) ctx.logger.info(`not checked (--no-verify); check it with: amp-import auth test ${label}`);
+}
+
+/** One cheap authenticated call (the cohort list) on the region's host, failing fast: keys that do not work are not saved. */
+async function verifyKeys(ctx: Context, label: string, credentials: Credentials, region: Region): Promise<void> {
+	const { config } = await ctx.config();
+	const baseUrl = baseUrlFor(config.region ?? region, config.endpoint);
+	const client = await ctx.client({ label, credentials, region, baseUrl }, { failFast: true });
+	try {
+		const cohorts = await listCohorts(client, { signal: ctx.signal });
+		ctx.logger.info(`checked: ${new URL(baseUrl).host} accepted the keys (${cohorts.length} cohorts)`);
+	} catch (error) {
+		if (error instanceof AmpImportError && error.kind !== 'interrupted') {
+			throw new AmpImportError(error.kind, `not saved: ${error.message}`, {
+				hint: `${error.hint ?? ''} To save the keys anyway (offline, say), add --no-verify.`.trim(),
+				cause: error,
+				httpStatus: error.httpStatus,
+			});
+		}
+		throw error;
+	}
 }
 
 export async function authList(ctx: Context, options: { json?: boolean }): Promise<void> {
@@ -77,7 +106,7 @@ export async function authRemove(ctx: Context, label: string): Promise<void> {
 /** `auth test`: one cheap real call (the cohort list) proves the key, the secret and the region together. */
 export async function authTest(ctx: Context, label?: string): Promise<void> {
 	const auth = await ctx.auth(label ?? ctx.globals.auth);
-	const client = await ctx.client(auth);
+	const client = await ctx.client(auth, { failFast: true });
 	const cohorts = await listCohorts(client, { signal: ctx.signal });
 	ctx.io.stdout.write(`ok ${auth.label} region=${auth.region} host=${client.baseUrl} cohorts=${cohorts.length}\n`);
 }
@@ -91,6 +120,20 @@ export function registerAuth(program: Command, context: () => Context): void {
 		.option('--region <region>', 'us or eu (the project\'s data center)', 'us')
 		.option('--from-env', 'take the keys from AMPLITUDE_API_KEY and AMPLITUDE_SECRET_KEY')
 		.option('--force', 'replace an authorization with the same label')
+		.option('--no-verify', 'save without checking the keys against Amplitude')
+		.addHelpText(
+			'after',
+			`
+The keys are in Amplitude under Settings → Organization settings → Projects → (your project) → General:
+"API Key" and "Secret Key". They are saved, owner-readable only, in the credentials file (see \`amp-import doctor\`).
+
+Examples:
+  $ amp-import auth add prod                              prompts for both keys (the secret is not shown)
+  $ amp-import auth add eu-prod --region eu --description 'EU project'
+  $ printf '%s\\n%s\\n' "$KEY" "$SECRET" | amp-import auth add ci    two lines on stdin
+  $ amp-import auth add ci --from-env                     from AMPLITUDE_API_KEY / AMPLITUDE_SECRET_KEY
+`,
+		)
 		.action((label: string, options: AuthAddOptions) => authAdd(context(), label, options));
 	auth
 		.command('list')
@@ -104,5 +147,6 @@ export function registerAuth(program: Command, context: () => Context): void {
 	auth
 		.command('test [label]')
 		.description('check an authorization against the real API (GET /api/3/cohorts)')
+		.addHelpText('after', '\nExamples:\n  $ amp-import auth test          the authorization a run would use\n  $ amp-import auth test prod\n')
 		.action((label: string | undefined) => authTest(context(), label));
 }

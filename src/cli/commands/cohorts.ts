@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import type { FlagValue } from '../../config/load.js';
 import { usageError } from '../../errors.js';
+import { refuseOperands } from '../parser-errors.js';
 
 export interface CohortsFlags {
 	cohort?: string[];
@@ -48,11 +49,18 @@ export async function cohortsCommand(ctx: Context, flags: CohortsFlags): Promise
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function registerCohorts(program: Command, context: () => Context): void {
-	const cohorts = program.command('cohorts').description('import behavioral cohorts as amplitude_cohorts NDJSON (default), or list them');
-	cohorts
-		.command('import', { isDefault: true })
-		.description('request, poll, download and map the selected cohorts (all non-archived ones by default)')
+const examples = `
+Examples:
+  $ amp-import cohorts list                                   ids, names, sizes
+  $ amp-import cohorts --cohort 'Power users' -o 'cohorts-{time}.ndjson'
+  $ amp-import cohorts --changes-only -o - | gzip > changes.ndjson.gz
+  $ amp-import cohorts --dry-run                              what would be requested or skipped
+  $ amp-import cohorts --demo                                 offline, against a bundled sample project
+`;
+
+/** The import's flags, on `cohorts` itself (what `cohorts --help` shows) and on `cohorts import`. */
+function importCommand(command: Command, context: () => Context): Command {
+	return command
 		.option('--cohort <id|name>', 'a cohort to import, by id or exact name; repeatable [cohorts.select]', collect)
 		.option('-o, --output <file>', "file to write ('-' = stdout); {time} (UTC second), {start} (UTC hour), {date} placeholders; .gz compresses [cohorts.output]")
 		.option('--overwrite', 'replace an existing output file (a run never replaces a published file otherwise)')
@@ -65,11 +73,27 @@ export function registerCohorts(program: Command, context: () => Context): void 
 		.option('--dry-run', 'print which cohorts would be requested or skipped, and stop')
 		.option('--demo', 'run the whole flow against a bundled sample project on 127.0.0.1')
 		.option('--keep-updated', 'stay in the foreground: import now, then daily at cohorts.timeOfDay in cohorts.timezone')
-		.action((flags: CohortsFlags) => cohortsCommand(context(), flags));
+		.addHelpText('after', examples)
+		.action((flags: CohortsFlags, self: Command) => {
+			refuseOperands(self);
+			return cohortsCommand(context(), flags);
+		});
+}
+
+export function registerCohorts(program: Command, context: () => Context): void {
+	const cohorts = program
+		.command('cohorts')
+		.description('import behavioral cohorts as amplitude_cohorts NDJSON: request, poll, download and map the selected cohorts (all non-archived by default)')
+		.allowExcessArguments()
+		// `cohorts import --cohort 5`: the flags after `import` are import's, not taken by `cohorts`, which has them too.
+		.enablePositionalOptions();
+	importCommand(cohorts, context);
+	importCommand(cohorts.command('import').description('the same as `amp-import cohorts`: import the selected cohorts'), context);
 	cohorts
 		.command('list')
 		.description('list the project\'s cohorts (id, name, size, last computed, flags)')
 		.option('--json', 'one JSON object per line')
 		.option('--all', 'include archived cohorts')
+		.addHelpText('after', '\nExamples:\n  $ amp-import cohorts list\n  $ amp-import cohorts list --all --json | jq -r .id\n')
 		.action(async (flags: { json?: boolean; all?: boolean }) => (await import('./cohorts-list.js')).printCohortList(context(), flags));
 }

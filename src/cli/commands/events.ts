@@ -75,5 +75,18 @@ export function registerEvents(program: Command, context: () => Context): void {
 		.option('--dry-run', 'print the requests it would make, and stop')
 		.option('--demo', 'run the whole pipeline against a bundled sample project on 127.0.0.1')
 		.option('--keep-updated', 'stay in the foreground: run now, then hourly at events.minuteOfHour (see `amp-import schedule`)')
+		.addHelpText(
+			'after',
+			`
+Examples:
+  $ amp-import events --demo                                  offline, against a bundled sample project
+  $ amp-import events --backfill-days 7 -o 'events-{start}-{end}.ndjson.gz'
+                                                              first run: 7 days; later runs: only new hours
+  $ amp-import events -o - | gzip > events.ndjson.gz           to a pipe, window by window
+  $ amp-import events --start 2026-10-01 --end 2026-10-07 -o october.ndjson
+                                                              an explicit range (the cursor is left alone)
+  $ amp-import events --dry-run                               the Export API requests it would make
+`,
+		)
 		.action((flags: EventsFlags) => eventsCommand(context(), flags));
 }

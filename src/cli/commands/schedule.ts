@@ -65,5 +65,6 @@ export function registerSchedule(program: Command, context: () => Context): void
 		.addOption(new Option('--job <job>', 'only this job').choices(['cohorts', 'events']))
 		.addOption(new Option('--format <format>', 'what to print').choices(['cron', 'systemd', 'both']).default('both'))
 		.option('--command <path>', 'the amp-import to run (default: this node and this bin, by absolute path)')
+		.addHelpText('after', '\nExamples:\n  $ amp-import schedule --format cron >> my-crontab     then review it and `crontab my-crontab`\n  $ amp-import schedule --job events --format systemd\n')
 		.action((flags: ScheduleFlags) => scheduleCommand(context(), flags));
 }

@@ -41,5 +41,6 @@ export function registerStatus(program: Command, context: () => Context): void {
 		.addOption(new Option('--job <job>', 'only this job').choices(['cohorts', 'events']))
 		.option('--json', 'one JSON object')
 		.option('--state-dir <dir>', 'where the state lives [stateDir]')
+		.addHelpText('after', '\nExamples:\n  $ amp-import status\n  $ amp-import status --job events --json | jq .jobs[0].cursor\n')
 		.action((flags: StatusFlags) => statusCommand(context(), flags));
 }

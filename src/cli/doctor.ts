@@ -1,0 +1,31 @@
+import type { Context } from './context.js';
+import { AmpImportError } from '../errors.js';
+import { runChecks, type CheckResult } from '../doctor/checks.js';
+
+const marks: Record<CheckResult['status'], string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' };
+
+/** `amp-import doctor`: a line per check on stdout; the first failure's exit code when any check fails. */
+export async function doctor(ctx: Context): Promise<void> {
+	const { io } = ctx;
+	const failed: CheckResult[] = [];
+	let count = 0;
+	for await (const result of runChecks({
+		io,
+		signal: ctx.signal,
+		loadConfig: () => ctx.config(),
+		store: ctx.store,
+		resolveAuth: () => ctx.auth(),
+		client: (auth) => ctx.client(auth, { failFast: true }),
+	})) {
+		count++;
+		io.stdout.write(ctx.logger.redactor.scrub(`${marks[result.status]}  ${result.name.padEnd(11)}  ${result.detail}\n`));
+		if (result.error?.hint) io.stdout.write(ctx.logger.redactor.scrub(`${' '.repeat(19)}hint: ${result.error.hint}\n`));
+		if (result.status === 'fail') failed.push(result);
+	}
+	const first = failed[0]?.error;
+	if (!first) {
+		io.stdout.write(`all ${count} checks passed\n`);
+		return;
+	}
+	throw new AmpImportError(first.kind, `${failed.length} of ${count} checks failed: ${failed.map((f) => f.name).join(', ')}`, { exitCode: first.exitCode });
+}
