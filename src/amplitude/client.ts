@@ -43,6 +43,8 @@ export interface RequestOptions {
 	passStatuses?: readonly number[];
 	/** Statuses not to retry here because the caller has a better answer (the Export API's 504: split the window). */
 	noRetryStatuses?: readonly number[];
+	/** A download's progress: bytes so far and, when the server said, the total (a retry starts again from 0). */
+	onProgress?: (transferred: number, total?: number) => void;
 }
 
 /**
@@ -81,6 +83,7 @@ export class AmplitudeClient {
 				socket: http.idleTimeoutSeconds * 1000,
 			},
 			decompress: true,
+			hooks: this.#logger?.enabled('debug') ? requestLogHooks(this.#logger) : {},
 		});
 	}
 
@@ -165,9 +168,10 @@ export class AmplitudeClient {
 			const attach = (request: Request) => {
 				let superseded = false;
 				let bytes = 0;
-				request.on('downloadProgress', (p: { transferred: number }) => {
+				request.on('downloadProgress', (p: { transferred: number; total?: number }) => {
 					this.#onDownloadBytes?.(p.transferred - bytes);
 					bytes = p.transferred;
+					options.onProgress?.(p.transferred, p.total);
 				});
 				request.once('retry', (_count: number, _error: Error, createRetryStream: () => Request) => {
 					superseded = true;
@@ -201,6 +205,24 @@ export class AmplitudeClient {
 			attach(start());
 		}).finally(() => scoped.done());
 	}
+}
+
+/**
+With --verbose, one line per HTTP exchange: method, path (no query: a pre-signed link's query is a credential),
+status, time to the response headers and, for a body read whole, its size. Streams log at their response.
+*/
+function requestLogHooks(logger: Logger) {
+	return {
+		afterResponse: [
+			(response: { statusCode: number; timings: { start: number; response?: number }; requestUrl: URL; request: { options: { method: string } }; headers: Record<string, unknown> }) => {
+				const ms = (response.timings.response ?? Date.now()) - response.timings.start;
+				const length = response.headers['content-length'];
+				const bytes = typeof length === 'string' ? `${length} bytes` : 'streamed';
+				logger.debug(`HTTP ${response.request.options.method} ${response.requestUrl.pathname} ${response.statusCode} ${ms} ms ${bytes}`);
+				return response;
+			},
+		],
+	};
 }
 
 /**

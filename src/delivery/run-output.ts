@@ -1,4 +1,5 @@
-import { rename } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rename, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { syncDir } from '../atomic-file.js';
@@ -65,21 +66,40 @@ export class RunOutput<M> {
 	static async open<M>(o: RunOutputOptions<M>): Promise<RunOutput<M>> {
 		const template = o.output && o.output !== '-' ? resolve(o.cwd, o.output) : undefined;
 		const planned = template ? resolveOutputName(template, o.names()) : undefined;
-		if (planned) await checkOutputPath(planned, { stateful: o.stateful, overwrite: o.overwrite, given: o.output! });
-		const output = new RunOutput<M>(o, template, planned);
+		// A pipe or a device (`-o /dev/stdout`, a FIFO, /dev/null) is written like stdout, unit by unit: a file renamed
+		// over it would replace the device itself.
+		const device = planned ? await openDevice(planned) : undefined;
+		if (planned && !device) await checkOutputPath(planned, { stateful: o.stateful, overwrite: o.overwrite, given: o.output! });
+		const output = device ? new RunOutput<M>({ ...o, stdout: device }, undefined, undefined) : new RunOutput<M>(o, template, planned);
+		output.#device = device;
 		await output.sink.open();
 		return output;
 	}
 
+	#device?: WriteStream;
+
 	/** After a successful pipeline: publishes the file (stdout's units are committed already). */
-	finish(): Promise<string | undefined> {
-		return this.sink.commit();
+	async finish(): Promise<string | undefined> {
+		const path = await this.sink.commit();
+		await this.#closeDevice();
+		return path;
 	}
 
 	/** After a failure: see the class comment. Returns the path of a partial file, if one was published. */
-	fail(): Promise<string | undefined> {
+	async fail(): Promise<string | undefined> {
 		const keepComplete = this.o.job === 'events' && this.template !== undefined && usesPlaceholder(this.template, 'end');
-		return this.sink.abort({ keepComplete });
+		try {
+			return await this.sink.abort({ keepComplete });
+		} finally {
+			await this.#closeDevice().catch(() => undefined);
+		}
+	}
+
+	async #closeDevice(): Promise<void> {
+		const device = this.#device;
+		if (!device || device.closed) return;
+		this.#device = undefined;
+		await new Promise<void>((resolve, reject) => device.end((error?: Error | null) => (error ? reject(fsError(error, `closing ${String(device.path)}`)) : resolve())));
 	}
 
 	async #publish(spool: string, markers: M[]): Promise<string> {
@@ -93,6 +113,18 @@ export class RunOutput<M> {
 		if (lost) throw lost;
 		await this.o.commit(units, output, deliver);
 	}
+}
+
+/** A write stream on `path` when it exists and is not a regular file (a FIFO, a character device, a socket). */
+async function openDevice(path: string): Promise<WriteStream | undefined> {
+	const info = await stat(path).catch(() => undefined);
+	if (!info || info.isFile() || info.isDirectory()) return undefined;
+	const stream = createWriteStream(path, { flags: 'w' });
+	await new Promise<void>((resolve, reject) => {
+		stream.once('open', () => resolve());
+		stream.once('error', (error) => reject(fsError(error, `opening ${path}`)));
+	});
+	return stream;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { HttpResponse } from 'msw';
 import { useMsw } from '../helpers/msw.js';
@@ -90,6 +91,25 @@ describe('1. a published file is never overwritten, and a failed run publishes n
 		expect(readdirSync(out)).toEqual([]);
 		const state = JSON.parse(readFileSync(join(stateDir(), readdirSync(stateDir()).find((f) => /^cohorts-.*\.json$/.test(f))!), 'utf8'));
 		expect(state.cohorts.a?.importedAt).toBeUndefined();
+	});
+});
+
+describe('1b. a pipe or a device named with -o is written, never replaced', () => {
+	it('a FIFO stays a FIFO and its reader gets every window; a second run writes to it again', async () => {
+		server.use(exportApi({}));
+		const fifo = join(out, 'events.fifo');
+		execFileSync('mkfifo', [fifo]);
+		for (const args of [['--backfill-days', '1'], ['--start', '2026-11-26', '--end', '2026-11-26']]) {
+			const reader = new Promise<string>((resolve, reject) => {
+				const chunks: Buffer[] = [];
+				createReadStream(fifo).on('data', (c) => chunks.push(c as Buffer)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
+			});
+			const result = await cli(['events', ...args, '-o', fifo]);
+			expect(result.code).toBe(0);
+			expect(lines(await reader)).toHaveLength(24 * 4);
+			expect(statSync(fifo).isFIFO()).toBe(true);
+		}
+		expect(readdirSync(out)).toEqual(['events.fifo']);
 	});
 });
 
