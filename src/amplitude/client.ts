@@ -168,6 +168,11 @@ export class AmplitudeClient {
 			const attach = (request: Request) => {
 				let superseded = false;
 				let bytes = 0;
+				const startedAt = Date.now();
+				const logExchange = (status: number | string) => {
+					const url = request.requestUrl;
+					this.#logger?.debug(`HTTP GET ${url ? url.pathname : pathOrUrl.split('?')[0]} ${status} ${Date.now() - startedAt} ms ${bytes} bytes`);
+				};
 				request.on('downloadProgress', (p: { transferred: number; total?: number }) => {
 					this.#onDownloadBytes?.(p.transferred - bytes);
 					bytes = p.transferred;
@@ -179,6 +184,7 @@ export class AmplitudeClient {
 				});
 				pipeline(request, createWriteStream(dest)).then(
 					() => {
+						logExchange(request.response?.statusCode ?? 200);
 						const final = request.redirectUrls.at(-1);
 						const headers = request.response?.headers ?? {};
 						resolve({
@@ -191,6 +197,7 @@ export class AmplitudeClient {
 					},
 					(error: unknown) => {
 						if (superseded) return;
+						logExchange(error instanceof HTTPError ? error.response.statusCode : ((error as NodeJS.ErrnoException).code ?? 'failed'));
 						if (error instanceof HTTPError && (options.passStatuses ?? []).includes(error.response.statusCode)) {
 							const location = error.response.headers.location;
 							const body = error.response.body;

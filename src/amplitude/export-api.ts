@@ -21,11 +21,13 @@ export async function downloadExport(
 	window: { first: number; last: number },
 	dest: string,
 	signal?: AbortSignal,
+	onProgress?: (bytes: number, total?: number) => void,
 ): Promise<ExportOutcome> {
 	const what = `export ${isoHour(window.first)}..${isoHour(window.last)}`;
 	const result = await client.download('/api/2/export', dest, what, {
 		searchParams: { start: exportHour(window.first), end: exportHour(window.last) },
 		signal,
+		onProgress,
 		passStatuses: [400, 404, 504],
 	});
 	if (result.status === 404) return { kind: 'empty' };

@@ -5,7 +5,7 @@ import { CredentialsStore } from '../auth/store.js';
 import { resolveAuth, type ResolvedAuth } from '../auth/resolve.js';
 import { AmplitudeClient } from '../amplitude/client.js';
 import type { RetryPolicy } from '../amplitude/retry.js';
-import { configHome } from '../paths.js';
+import { configHome, stateDirOf } from '../paths.js';
 import type { JobContext } from '../jobs/context.js';
 import { Progress } from './progress.js';
 import { collectorOfDownloads } from '../runtime/young-collector.js';
@@ -49,8 +49,11 @@ export class Context implements JobContext {
 
 	/** Loads and validates the config once per run; `flags` are this command's options that set config keys. */
 	async config(flags: FlagValue[] = []): Promise<LoadedConfig> {
-		this.#loaded ??= await loadConfig({ cwd: this.io.cwd, env: this.io.env, configPath: this.globals.config, flags });
-		if (this.#loaded.filepath) this.logger.debug(`config: ${this.#loaded.filepath}`);
+		if (this.#loaded) return this.#loaded;
+		this.#loaded = await loadConfig({ cwd: this.io.cwd, env: this.io.env, configPath: this.globals.config, flags });
+		this.logger.debug(`config: ${this.#loaded.filepath ?? `no file found from ${this.io.cwd} upward (defaults)`}`);
+		this.logger.debug(`credentials: ${this.store.path}`);
+		this.logger.debug(`state dir: ${stateDirOf(this.#loaded.config.stateDir, this.io.cwd, this.io.env)}`);
 		return this.#loaded;
 	}
 
@@ -61,7 +64,7 @@ export class Context implements JobContext {
 		return auth;
 	}
 
-	progress(describe: () => string): Progress {
+	progress(describe: (columns: number) => string): Progress {
 		return new Progress(this, describe);
 	}
 

@@ -54,9 +54,8 @@ export async function keepUpdated({ job, runOnce, io, logger, signal, verbose, o
 			return;
 		}
 		const next = job.next(Math.max(io.now().getTime(), slot));
-		logger.info(`keep-updated: next ${job.name} run at ${formatInZone(next, job.zone)}, ${new Date(next).toISOString()}`, {
-			nextRun: new Date(next).toISOString(),
-		});
+		// Once, in the job's zone; log shippers get the instant as a field.
+		logger.info(`keep-updated: next ${job.name} run at ${formatInZone(next, job.zone)}`, logger.options.format === 'json' ? { nextRun: new Date(next).toISOString() } : undefined);
 		if (await sleepUntil(next, io, signal)) {
 			logger.info(`keep-updated: ${job.name} stopped between runs; state is at the last completed run`);
 			return;

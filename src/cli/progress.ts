@@ -13,8 +13,13 @@ export class Progress implements ProgressLine {
 
 	constructor(
 		private readonly ctx: { io: Io; logger: Logger },
-		private readonly render: () => string,
+		private readonly describe: (columns: number) => string,
 	) {}
+
+	/** The spinner's frame and a space take two columns; one more keeps the cursor off the last one (no wrap). */
+	private render(): string {
+		return this.describe(Math.max(20, (this.ctx.io.stderr.columns ?? 80) - 3));
+	}
 
 	/** Loads the spinner only when it will show (cron and pipes never pay for it). */
 	async start(): Promise<void> {

@@ -13,7 +13,7 @@ export async function downloadCohortFile(
 	client: AmplitudeClient,
 	requestId: string,
 	dest: string,
-	options: { signal?: AbortSignal; logger: Logger; attempts?: number },
+	options: { signal?: AbortSignal; logger: Logger; attempts?: number; onProgress?: (bytes: number, total?: number) => void },
 ): Promise<{ bytes: number; via: 'body' | 's3' }> {
 	const path = `/api/5/cohorts/request/${encodeURIComponent(requestId)}/file`;
 	const attempts = options.attempts ?? 3;
@@ -22,6 +22,7 @@ export async function downloadCohortFile(
 			signal: options.signal,
 			followRedirect: false,
 			passStatuses: redirects,
+			onProgress: options.onProgress,
 		});
 		if (first.status === 200) return { bytes: first.bytes, via: 'body' };
 		if (!first.location) break;
@@ -29,6 +30,7 @@ export async function downloadCohortFile(
 			signal: options.signal,
 			authenticated: false,
 			passStatuses: [400, 403],
+			onProgress: options.onProgress,
 		});
 		if (s3.status === 200) return { bytes: s3.bytes, via: 's3' };
 		options.logger.warn(`the S3 link for cohort request ${requestId} was refused (HTTP ${s3.status}, probably expired); asking for a fresh one`);

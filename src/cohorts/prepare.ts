@@ -39,6 +39,7 @@ ready, download it. The request id is saved before polling, so a crash or a dead
 month's 500 downloads: the next run polls the same request.
 */
 export async function prepareCohort(p: PrepareContext, cohort: CohortInfo): Promise<PreparedCohort> {
+	p.stats.doing(cohort.id, cohort.name, 'requesting');
 	let requestId = resumable(p, cohort);
 	if (requestId) {
 		p.stats.resumed++;
@@ -56,7 +57,12 @@ export async function prepareCohort(p: PrepareContext, cohort: CohortInfo): Prom
 		await pollUntilReady(p, cohort, requestId);
 	}
 	const file = join(p.tempDir, `cohort-${cohort.id.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`);
-	const { via } = await downloadCohortFile(p.client, requestId, file, { signal: p.signal, logger: p.logger });
+	p.stats.doing(cohort.id, cohort.name, 'downloading');
+	const { via } = await downloadCohortFile(p.client, requestId, file, {
+		signal: p.signal,
+		logger: p.logger,
+		onProgress: (bytes, total) => p.stats.doing(cohort.id, cohort.name, 'downloading', { bytes, total }),
+	});
 	p.logger.debug(`cohort ${cohort.id}: file downloaded (${via === 's3' ? 'through its S3 link' : 'in the response body'})`);
 	return { cohort, requestId, file };
 }
@@ -88,7 +94,10 @@ async function pollUntilReady(p: PrepareContext, cohort: CohortInfo, requestId: 
 	let waited = 0;
 	for (;;) {
 		p.stats.polls++;
+		const poll = (p.stats.activity.get(cohort.id)?.poll ?? 0) + 1;
+		p.stats.doing(cohort.id, cohort.name, 'polling', { poll });
 		if ((await cohortRequestStatus(p.client, requestId, p.signal)) === 'done') return;
+		p.stats.doing(cohort.id, cohort.name, 'polling', { poll, nextPollAt: Date.now() + delay });
 		if (waited + delay > deadlineMs) {
 			throw new AmpImportError('transient', `cohort ${cohort.id} "${cohort.name}": download ${requestId} still not ready after ${p.config.pollDeadlineMinutes} min`, {
 				hint: 'The request id is kept in state: rerun and it resumes polling without spending another download (or raise cohorts.pollDeadlineMinutes).',

@@ -24,6 +24,7 @@ import { memberRecords, type CohortDone } from './member-records.js';
 import { MemberStore, type NextMembers } from './member-store.js';
 import { prepareCohort, type PreparedCohort } from './prepare.js';
 import { selectCohorts } from './select.js';
+import { cohortsProgress } from './progress-line.js';
 import { CohortsRunStats } from './stats.js';
 
 /** Amplitude's cap on a downloadable cohort (since August 2024). */
@@ -163,7 +164,7 @@ async function importCohorts(
 	if (toImport.length === 0) {
 		await output.fail();
 		await mapping.close();
-		logger.summary('cohorts run summary', stats.summary({ output: 'none' }));
+		logger.summary('cohorts run summary', stats.summary({ output: 'none' }), stats.humanSummary('none (nothing to import)'));
 		return;
 	}
 
@@ -181,8 +182,8 @@ async function importCohorts(
 	// The leavers' lines are made here (the members' on worker threads); both travel in pooled buffers back from the sink.
 	const lines = new LineBuffer(512 << 10);
 	const mapper = compileLineMapper(cohortFieldTable, rename);
-	let current = '';
-	const progress = ctx.progress(() => `cohorts ${current} · ${stats.members.toLocaleString('en-US')} members · ${stats.polls} polls`);
+	stats.toImport = toImport.length;
+	const progress = ctx.progress(cohortsProgress(stats));
 	let prepares: Array<Promise<PreparedCohort>> = [];
 	let outputPath: string | undefined;
 	try {
@@ -192,11 +193,12 @@ async function importCohorts(
 		const source = async function* () {
 			for (const pending of prepares) {
 				const prepared = await pending;
-				current = `"${prepared.cohort.name}"`;
+				stats.doing(prepared.cohort.id, prepared.cohort.name, 'writing');
 				const store = new MemberStore(files.dir, files.key, prepared.cohort.id);
 				const last = state.cohort(prepared.cohort.id);
 				const previousList = last?.importedAt === undefined ? undefined : { count: last.list?.count ?? last.members ?? 0, sha256: last.list?.sha256 };
 				yield* memberRecords(prepared, { store, mapping, mapper, raw: cfg.shape === 'raw', changesOnly: cfg.changesOnly, stats, logger, started, lines, previousList, force: options.force, tag });
+				stats.done(prepared.cohort.id);
 			}
 		};
 		await pipeline(source, output.sink, { signal: runSignal });
@@ -220,5 +222,5 @@ async function importCohorts(
 	}
 	const summary = stats.summary({ output: outputPath ?? 'stdout' });
 	await state.setLastRun(summary);
-	logger.summary('cohorts run summary', summary);
+	logger.summary('cohorts run summary', summary, stats.humanSummary(outputPath ?? 'stdout'));
 }

@@ -55,6 +55,9 @@ export async function* exportSource(o: ExportSourceOptions): AsyncGenerator<Entr
 		const hours = hoursBetween(window.first, window.last);
 		const label = `${isoHour(window.first)}..${isoHour(window.last)}`;
 		o.stats.current.window = label;
+		o.stats.window = { index: o.stats.window.index + 1, count: o.stats.window.index + Math.ceil(hoursBetween(window.first, o.last) / size) };
+		o.stats.hours.inWindow = 0;
+		o.stats.enter('waiting');
 		const zipPath = join(o.tempDir, `export-${exportHour(window.first)}-${exportHour(window.last)}.zip`);
 		try {
 			const outcome = await fetchWindow(o, window, zipPath, label);
@@ -87,6 +90,8 @@ export async function* exportSource(o: ExportSourceOptions): AsyncGenerator<Entr
 			await rm(zipPath, { force: true });
 		}
 		o.stats.windows++;
+		o.stats.hours.done += hours;
+		o.stats.hours.inWindow = 0;
 		yield { checkpoint: window };
 		start = addHours(window.last, 1);
 	}
@@ -95,7 +100,12 @@ export async function* exportSource(o: ExportSourceOptions): AsyncGenerator<Entr
 /** Downloads a window; a 200 that is not a readable zip is fetched again (then fails: never "no data"). */
 async function fetchWindow(o: ExportSourceOptions, window: WindowDone, zipPath: string, label: string): Promise<ExportOutcome> {
 	for (let attempt = 1; ; attempt++) {
-		const outcome = await downloadExport(o.client, window, zipPath, o.signal);
+		o.stats.enter('waiting');
+		const outcome = await downloadExport(o.client, window, zipPath, o.signal, (bytes, total) => {
+			if (o.stats.phase.name !== 'downloading') o.stats.enter('downloading');
+			o.stats.phase.bytes = bytes;
+			o.stats.phase.total = total;
+		});
 		if (outcome.kind === 'empty' || outcome.kind === 'too-large' || outcome.kind === 'rejected') return outcome;
 		let problem: string;
 		if (outcome.kind === 'zip') {
@@ -134,7 +144,11 @@ async function* decodeZip(o: ExportSourceOptions, zipPath: string, hoursSeen: Se
 	for await (const { entry, chunks } of readExportZip(zipPath, skip)) {
 		o.stats.files++;
 		o.stats.current.entry = entry.name;
+		if (o.stats.phase.name !== 'reading') o.stats.enter('reading');
+		o.stats.current.hour = `${entry.date}T${String(entry.hour).padStart(2, '0')}`;
 		hoursSeen.add(`${entry.date}_${entry.hour}`);
+		// Hours before the one being read are done (entries come in hour order).
+		o.stats.hours.inWindow = hoursSeen.size - 1;
 		yield* decodeEntry(o, entry, chunks());
 	}
 }

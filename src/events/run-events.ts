@@ -21,6 +21,8 @@ import { addHours, exportHour, hoursBetween, isoHour } from '../amplitude/hours.
 import { planRun, windows, type RunPlan } from './plan.js';
 import { EventsRunStats } from './stats.js';
 import { mapBlocks } from './map-blocks.js';
+import { eventsProgress } from './progress-line.js';
+import { formatBytes, formatCount, formatDuration } from '../io/units.js';
 
 export interface EventsRunOptions {
 	start?: number;
@@ -125,11 +127,8 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 		release: (bytes) => mapping.release(bytes),
 		highWaterMark: 1,
 	});
-	const progress = ctx.progress(() => {
-		const mb = stats.bytesInflated / 1e6;
-		const seconds = (Date.now() - stats.startedAt) / 1000;
-		return `events ${stats.current.window} ${stats.current.entry} · ${stats.events.toLocaleString('en-US')} events · ${(mb / Math.max(seconds, 0.001)).toFixed(1)} MB/s`;
-	});
+	stats.hours.total = hoursBetween(plan.first, plan.last);
+	const progress = ctx.progress(eventsProgress(stats));
 	const tempDir = await mkdtemp(join(tmpdir(), `${tag}-`)).catch(async (error: unknown) => {
 		await output.fail();
 		throw fsError(error, `creating a temp folder in ${tmpdir()}`);
@@ -162,11 +161,20 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 			signal: run.signal,
 			sleep: io.sleep,
 		});
+		// A line per window with that window's own counts (the progress line says the same on a terminal).
+		let before = { events: 0, files: 0, bytes: 0, at: Date.now() };
 		const logWindows = async function* <T>(items: AsyncIterable<T>) {
 			for await (const item of items) {
-				if (typeof item === 'object' && item && 'checkpoint' in item && !progress.active) {
+				if (typeof item === 'object' && item && 'checkpoint' in item) {
 					const w = (item as { checkpoint: WindowDone }).checkpoint;
-					logger.info(`window ${isoHour(w.first)}..${isoHour(w.last)} done`, { events: stats.events, files: stats.files });
+					const now = { events: stats.events, files: stats.files, bytes: stats.bytesDownloaded, at: Date.now() };
+					if (!progress.active) {
+						logger.info(
+							`window ${stats.window.index}/${stats.window.count} ${isoHour(w.first)}..${isoHour(w.last)}: ${formatCount(now.events - before.events)} events, ` +
+								`${formatCount(now.files - before.files)} files, ${formatBytes(now.bytes - before.bytes)} in ${formatDuration(now.at - before.at)}`,
+						);
+					}
+					before = now;
 				}
 				yield item;
 			}
@@ -187,13 +195,13 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 		await mapping.close();
 		await rm(tempDir, { recursive: true, force: true });
 	}
-	const summary = stats.summary({
+	const where = {
 		range: `${isoHour(plan.first)}..${isoHour(plan.last)}`,
 		output: outputPath ?? 'stdout',
 		cursor: run.advance && lastWindow ? hourToCursor(lastWindow.last) : undefined,
-	});
-	logger.summary('events run summary', summary);
-	if (stats.mapping.badValues) logger.warn(`${stats.mapping.badValues} value(s) could not be converted and were left out`, { byField: stats.mapping.toJSON() });
+	};
+	logger.summary('events run summary', stats.summary(where), stats.humanSummary({ ...where, range: `${where.range} (${hoursBetween(plan.first, plan.last)} h)` }));
+	if (stats.mapping.badValues) logger.warn(`${stats.mapping.badValues} value(s) could not be converted and were left out (see "bad values" above; --verbose says which records)`);
 }
 
 function newState(region: 'us' | 'eu', cursor: number, now: Date): EventsState {

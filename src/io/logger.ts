@@ -63,20 +63,30 @@ export class Logger {
 		const extras = Object.entries(fields)
 			.filter(([, v]) => v !== undefined)
 			.map(([k, v]) => c.dim(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`));
-		this.write([`${label} ${message}`, ...extras].join(' '));
+		this.write([`${this.#stamp()}${label} ${message}`, ...extras].join(' '));
 	}
 
-	/** A run summary: one JSON object in json format, an aligned block in text format. Not silenced by --quiet. */
-	summary(title: string, all: Record<string, unknown>): void {
-		const data = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
+	/** Off a terminal (cron mail, journald, a log file) a text line starts with its UTC time, to the second. */
+	#stamp(): string {
+		return this.isTTY ? '' : `${this.io.now().toISOString().slice(0, 19)}Z `;
+	}
+
+	/**
+	A run summary, not silenced by --quiet: `machine` as one JSON object in json format; in text format `human`'s
+	rows (sizes, durations, counts for people) or, without them, `machine`'s.
+	*/
+	summary(title: string, machine: Record<string, unknown>, human?: Array<[string, string | undefined]>): void {
+		const data = Object.fromEntries(Object.entries(machine).filter(([, v]) => v !== undefined));
 		if (this.options.format === 'json') {
 			this.write(JSON.stringify({ time: this.io.now().toISOString(), level: 'info', msg: title, summary: data }));
 			return;
 		}
 		if (!this.enabled('info')) return;
-		const width = Math.max(...Object.keys(data).map((k) => k.length));
-		const rows = Object.entries(data).map(([k, v]) => `  ${k.padEnd(width)}  ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-		this.write([this.color.bold(title), ...rows].join('\n'));
+		const rows = (human ?? Object.entries(data).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])).filter(
+			(row): row is [string, string] => row[1] !== undefined,
+		);
+		const width = Math.max(...rows.map(([k]) => k.length));
+		this.write([`${this.#stamp()}${this.color.bold(title)}`, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n'));
 	}
 
 	/** Writes a raw line to stderr (redacted). */

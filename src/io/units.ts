@@ -29,9 +29,15 @@ export function formatCount(n: number): string {
 	return n.toLocaleString('en-US');
 }
 
-/** 12.3k/s, 4.5M/s: a rate that fits a progress line. */
-export function formatRate(perSecond: number): string {
-	if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(1)}M/s`;
-	if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)}k/s`;
-	return `${Math.round(perSecond)}/s`;
+/** 12.3k/s, 4.5M events/s: a rate that fits a progress line. */
+export function formatRate(perSecond: number, what = ''): string {
+	const unit = what ? ` ${what}/s` : '/s';
+	if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(1)}M${unit}`;
+	if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)}k${unit}`;
+	return `${Math.round(perSecond)}${unit}`;
+}
+
+/** Whole seconds, for clocks that tick on screen: 0 s, 42 s, 3m05s, 2h04m. */
+export function formatElapsed(ms: number): string {
+	return ms < 60_000 ? `${Math.floor(ms / 1000)} s` : formatDuration(ms);
 }

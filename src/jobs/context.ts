@@ -25,6 +25,6 @@ export interface JobContext {
 	readonly hooks: { retry?: Partial<RetryPolicy> };
 	auth(): Promise<ResolvedAuth>;
 	client(auth?: ResolvedAuth): Promise<AmplitudeClient>;
-	/** A progress line redrawn from `describe` (polled: the hot path only bumps counters). */
-	progress(describe: () => string): ProgressLine;
+	/** A progress line redrawn from `describe`, given the columns it may fill (polled: the hot path only bumps counters). */
+	progress(describe: (columns: number) => string): ProgressLine;
 }

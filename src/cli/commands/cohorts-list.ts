@@ -24,6 +24,15 @@ export async function printCohortList(ctx: Context, options: { json?: boolean; a
 		]);
 		ctx.io.stdout.write(formatTable([['ID', 'NAME', 'SIZE', 'LAST COMPUTED (UTC)', 'FLAGS'], ...rows]));
 	}
-	if (usage) ctx.logger.info(`monthly cohort downloads: ${JSON.stringify(usage)}`);
+	if (usage) ctx.logger.info(`cohort downloads this month: ${describeUsage(usage)}`);
 	else ctx.logger.debug('cohort download usage is not available for this project');
+}
+
+/** `{"used":12,"limit":500}` as "12 of 500"; whatever else the plan reports as `key value` pairs, never as JSON. */
+function describeUsage(usage: Record<string, unknown>): string {
+	const used = usage.used ?? usage.usage ?? usage.count;
+	const limit = usage.limit ?? usage.quota ?? usage.max;
+	if (typeof used === 'number' && typeof limit === 'number') return `${used} of ${limit}`;
+	const pairs = Object.entries(usage).filter(([, v]) => typeof v === 'number' || typeof v === 'string');
+	return pairs.length ? pairs.map(([k, v]) => `${k} ${String(v)}`).join(', ') : 'reported, in a form amp-import does not know';
 }
