@@ -22,6 +22,8 @@ export interface ClientOptions {
 	retry?: Partial<RetryPolicy>;
 	/** Told of every chunk of a download as it arrives, by its size (the runtime's memory measures listen here). */
 	onDownloadBytes?: (bytes: number) => void;
+	/** False for a check a person waits on: a refused connection or an unknown host fails at once (statuses still retry). */
+	retryNetworkErrors?: boolean;
 }
 
 export interface DownloadResult {
@@ -58,8 +60,10 @@ export class AmplitudeClient {
 	readonly #policy: RetryPolicy;
 	readonly #logger?: Logger;
 	readonly #onDownloadBytes?: (bytes: number) => void;
+	readonly #retryNetworkErrors: boolean;
 
 	constructor(options: ClientOptions) {
+		this.#retryNetworkErrors = options.retryNetworkErrors ?? true;
 		this.baseUrl = options.baseUrl.replace(/\/+$/, '');
 		this.#logger = options.logger;
 		this.#onDownloadBytes = options.onDownloadBytes;
@@ -92,6 +96,7 @@ export class AmplitudeClient {
 			limit: this.#policy.retries,
 			methods: ['GET' as const],
 			statusCodes: retryableStatuses.filter((s) => !noRetry.includes(s)),
+			...(this.#retryNetworkErrors ? {} : { errorCodes: [] }),
 			maxRetryAfter: this.#policy.maxTotalMs,
 			calculateDelay: retryDelayFunction(this.#policy, (attempt, error, delayMs) =>
 				this.#logger?.warn(`${what}: ${describeFailure(error)}; retry ${attempt} of ${this.#policy.retries} in ${(delayMs / 1000).toFixed(1)} s`),

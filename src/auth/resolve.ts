@@ -63,7 +63,7 @@ export async function resolveAuth(options: {
 	}
 	if (all.length === 0) {
 		throw configError(
-			'no Amplitude credentials',
+			`no Amplitude credentials: no authorization in ${store.path}, and AMPLITUDE_API_KEY is not set`,
 			'Run `amp-import auth add <label>`, or set AMPLITUDE_API_KEY and AMPLITUDE_SECRET_KEY.',
 		);
 	}

@@ -68,11 +68,11 @@ export class Context implements JobContext {
 		return new Progress(this, describe);
 	}
 
-	/** `failFast`: no retries and a short connect timeout, for a check a person waits on (`auth test`, `doctor`). */
+	/** `failFast`: a network failure is not retried and a connection gets 10 s, for a check a person waits on (`auth test`, `doctor`). */
 	async client(auth?: ResolvedAuth, options: { failFast?: boolean } = {}): Promise<AmplitudeClient> {
 		const resolved = auth ?? (await this.auth());
 		const { config } = await this.config();
-		const http = options.failFast ? { ...config.http, retries: 0, connectTimeoutSeconds: Math.min(config.http.connectTimeoutSeconds, 10), timeoutSeconds: Math.min(config.http.timeoutSeconds, 30) } : config.http;
+		const http = options.failFast ? { ...config.http, connectTimeoutSeconds: Math.min(config.http.connectTimeoutSeconds, 10), timeoutSeconds: Math.min(config.http.timeoutSeconds, 60) } : config.http;
 		return new AmplitudeClient({
 			baseUrl: resolved.baseUrl,
 			credentials: resolved.credentials,
@@ -80,6 +80,7 @@ export class Context implements JobContext {
 			logger: this.logger,
 			retry: this.hooks.retry,
 			onDownloadBytes: collectorOfDownloads(),
+			retryNetworkErrors: !options.failFast,
 		});
 	}
 }

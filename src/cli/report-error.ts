@@ -19,7 +19,7 @@ export function reportError(logger: Logger, error: unknown, verbose: boolean): n
 		return e.exitCode;
 	}
 	const c = logger.color;
-	logger.write(`${c.red('error')} ${c.bold(e.code)} ${e.message}`);
+	logger.write(`${logger.stamp()}${c.red('error')} ${c.bold(e.code)} ${e.message}`);
 	for (const line of e.details) logger.write(`  - ${line}`);
 	if (e.hint) logger.write(`  ${c.dim('hint:')} ${e.hint}`);
 	if (verbose || e.kind === 'internal') logger.write(c.dim(stackChain(e)));

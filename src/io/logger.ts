@@ -63,11 +63,11 @@ export class Logger {
 		const extras = Object.entries(fields)
 			.filter(([, v]) => v !== undefined)
 			.map(([k, v]) => c.dim(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`));
-		this.write([`${this.#stamp()}${label} ${message}`, ...extras].join(' '));
+		this.write([`${this.stamp()}${label} ${message}`, ...extras].join(' '));
 	}
 
 	/** Off a terminal (cron mail, journald, a log file) a text line starts with its UTC time, to the second. */
-	#stamp(): string {
+	stamp(): string {
 		return this.isTTY ? '' : `${this.io.now().toISOString().slice(0, 19)}Z `;
 	}
 
@@ -86,7 +86,7 @@ export class Logger {
 			(row): row is [string, string] => row[1] !== undefined,
 		);
 		const width = Math.max(...rows.map(([k]) => k.length));
-		this.write([`${this.#stamp()}${this.color.bold(title)}`, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n'));
+		this.write([`${this.stamp()}${this.color.bold(title)}`, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n'));
 	}
 
 	/** Writes a raw line to stderr (redacted). */

@@ -14,6 +14,10 @@ export interface Invocation {
 	logDir: string;
 	/** The host's zone: CRON_TZ is printed only for jobs in another zone. */
 	systemZone: string;
+	/** Set for the job (cron's and systemd's environments are bare): where the credentials live. */
+	environment: Record<string, string>;
+	/** After the job's name: the state dir, by absolute path. */
+	jobArgs: string[];
 }
 
 export interface JobLine {
@@ -43,7 +47,8 @@ export function crontab(jobs: JobLine[], run: Invocation): string {
 	// Jobs in the system's zone first, so a CRON_TZ line cannot leak onto them.
 	const ordered = [...jobs].sort((a, b) => Number(a.job.zone !== run.systemZone) - Number(b.job.zone !== run.systemZone));
 	for (const { job, extraArgs } of ordered) {
-		const command = [...run.argv, job.name, ...extraArgs].map(shellQuote).join(' ');
+		const assignments = Object.entries(run.environment).map(([k, v]) => `${k}=${shellQuote(v)}`);
+		const command = [...assignments, ...[...run.argv, job.name, ...run.jobArgs, ...extraArgs].map(shellQuote)].join(' ');
 		const log = shellQuote(`${run.logDir}/${job.name}.log`);
 		lines.push('', `# ${job.name}: ${job.description}`);
 		if (job.zone !== run.systemZone) lines.push(`CRON_TZ=${job.zone}`);
@@ -70,7 +75,8 @@ export function systemdUnits(jobs: JobLine[], run: Invocation): string {
 				'[Service]',
 				'Type=oneshot',
 				`WorkingDirectory=${systemdQuote(run.workingDirectory)}`,
-				`ExecStart=${[...run.argv, job.name, ...extraArgs].map(systemdQuote).join(' ')}`,
+				...Object.entries(run.environment).map(([k, v]) => `Environment=${systemdQuote(`${k}=${v}`)}`),
+				`ExecStart=${[...run.argv, job.name, ...run.jobArgs, ...extraArgs].map(systemdQuote).join(' ')}`,
 				'# SIGTERM stops a run cleanly (its state stays at the last durable step); give it time to clean up.',
 				'TimeoutStopSec=120',
 				'',

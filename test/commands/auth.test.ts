@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { chmodSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
@@ -20,7 +20,8 @@ beforeEach(() => {
 });
 afterEach(() => home.cleanup());
 
-const add = (label: string, extra: string[] = []) => runCli(['auth', 'add', label, ...extra], { env, stdin: `${API_KEY}\n${SECRET}\n` });
+/** Stores keys without the checking call (the tests of that call are below). */
+const add = (label: string, extra: string[] = []) => runCli(['auth', 'add', label, '--no-verify', ...extra], { env, stdin: `${API_KEY}\n${SECRET}\n` });
 
 describe('auth add / list / remove', () => {
 	it('stores an authorization read from stdin in a 0600 file, and lists it masked', async () => {
@@ -56,7 +57,7 @@ describe('auth add / list / remove', () => {
 	});
 
 	it('takes keys from the environment with --from-env', async () => {
-		const result = await runCli(['auth', 'add', 'ci', '--from-env'], { env: { ...env, AMPLITUDE_API_KEY: API_KEY, AMPLITUDE_SECRET_KEY: SECRET } });
+		const result = await runCli(['auth', 'add', 'ci', '--from-env', '--no-verify'], { env: { ...env, AMPLITUDE_API_KEY: API_KEY, AMPLITUDE_SECRET_KEY: SECRET } });
 		expect(result.code).toBe(0);
 		expect(result.stderr).not.toContain(SECRET);
 	});
@@ -77,6 +78,59 @@ describe('auth add / list / remove', () => {
 		const result = await runCli(['auth', 'list'], { env });
 		expect(result.code).toBe(78);
 		expect(result.stderr).toContain('is not valid JSON');
+	});
+});
+
+describe('auth add checks before it saves', () => {
+	const typed = (args: string[], stdin = `${API_KEY}\n${SECRET}\n`) => runCli(['auth', 'add', ...args], { env, stdin });
+	const file = () => join(home.path, 'config', 'credentials.json');
+
+	it('verifies the keys with one call on the region\'s host, and saves only keys that work', async () => {
+		let calls = 0;
+		server.use(http.get(`${US}/api/3/cohorts`, ({ request }) => {
+			calls++;
+			return request.headers.get('authorization') === basic ? HttpResponse.json(cohorts) : HttpResponse.json({}, { status: 401 });
+		}));
+		const refused = await typed(['prod'], `${API_KEY}\nwrong-secret-value\n`);
+		expect(refused.code).toBe(77);
+		expect(refused.stderr).toMatch(/error ERR_AMP_AUTH not saved: list cohorts: Amplitude rejected the credentials \(HTTP 401 from amplitude.com\)/);
+		expect(refused.stderr).toContain('add --no-verify');
+		expect(existsSync(file())).toBe(false);
+		const saved = await typed(['prod']);
+		expect(saved.code).toBe(0);
+		expect(saved.stderr).toContain('checked: amplitude.com accepted the keys (1 cohorts)');
+		expect(calls).toBe(2);
+		expect(existsSync(file())).toBe(true);
+	});
+
+	it('takes the region in any case (--region EU) and checks on the EU host', async () => {
+		server.use(http.get(`${EU}/api/3/cohorts`, () => HttpResponse.json(cohorts)));
+		const result = await typed(['eu-prod', '--region', 'EU']);
+		expect(result.code).toBe(0);
+		expect(result.stderr).toContain('saved authorization "eu-prod" (eu,');
+		expect((await typed(['x', '--region', 'mars'])).code).toBe(64);
+	});
+
+	it('refuses a taken or malformed label before asking for any key', async () => {
+		await add('prod');
+		const taken = await typed(['prod'], '');
+		expect(taken.code).toBe(64);
+		expect(taken.stderr).toContain('an authorization named "prod" exists already');
+		const bad = await typed(['../evil'], '');
+		expect(bad.code).toBe(64);
+		expect(bad.stderr).toContain('invalid label');
+	});
+
+	it('fails fast when Amplitude cannot be reached, and --no-verify saves anyway', async () => {
+		const port = await closedPort();
+		const offline = { ...env, AMPLITUDE_BASE_URL: `http://127.0.0.1:${port}` };
+		const failed = await runCli(['auth', 'add', 'prod'], { env: offline, stdin: `${API_KEY}\n${SECRET}\n` });
+		expect(failed.code).toBe(69);
+		expect(failed.stderr).not.toContain('retry');
+		expect(existsSync(file())).toBe(false);
+		const saved = await runCli(['auth', 'add', 'prod', '--no-verify'], { env: offline, stdin: `${API_KEY}\n${SECRET}\n` });
+		expect(saved.code).toBe(0);
+		expect(saved.stderr).toContain('not checked (--no-verify)');
 	});
 });
 
@@ -105,8 +159,8 @@ describe('auth test', () => {
 
 	it.each([
 		[401, 'Amplitude rejected the credentials'],
-		[403, 'invalid API key or secret key, or the wrong region'],
-	])('turns %i into ERR_AMP_AUTH, exit 77, with the region hint, without retrying', async (status, text) => {
+		[403, 'Amplitude refused access with these keys'],
+	])('turns %i into ERR_AMP_AUTH, exit 77, naming the host and the other region, without retrying', async (status, text) => {
 		await add('prod');
 		let calls = 0;
 		server.use(http.get(`${US}/api/3/cohorts`, () => {
@@ -117,9 +171,18 @@ describe('auth test', () => {
 		expect(result.code).toBe(77);
 		expect(calls).toBe(1);
 		expect(result.stderr).toContain('ERR_AMP_AUTH');
-		expect(result.stderr).toContain(text);
-		expect(result.stderr).toContain('EU data center');
+		expect(result.stderr).toContain(`${text} (HTTP ${status} from amplitude.com)`);
+		expect(result.stderr).toContain('on amplitude.com (the US data center). If the project is in the EU data center, use `--region eu`');
 		expect(result.stdout).toBe('');
+	});
+
+	it('suggests no other region when the host is a configured endpoint', async () => {
+		await add('prod');
+		server.use(http.get('https://amplitude-proxy.internal/api/3/cohorts', () => HttpResponse.json({}, { status: 401 })));
+		const result = await runCli(['auth', 'test', 'prod'], { env: { ...env, AMPLITUDE_BASE_URL: 'https://amplitude-proxy.internal' } });
+		expect(result.code).toBe(77);
+		expect(result.stderr).toContain('amplitude-proxy.internal is the configured `endpoint`');
+		expect(result.stderr).not.toContain('data center');
 	});
 
 	it('retries a 5xx and a 429 (honouring Retry-After) and then succeeds', async () => {
@@ -148,19 +211,19 @@ describe('auth test', () => {
 		const failed = await runCli(['auth', 'test', 'prod'], { env });
 		expect(failed.code).toBe(69);
 		expect(calls).toBe(6);
-		expect(failed.stderr).toContain('server error and retries are exhausted (HTTP 503)');
+		expect(failed.stderr).toContain('server error and retries are exhausted (HTTP 503 from amplitude.com)');
 		server.use(http.get(`${US}/api/3/cohorts`, () => new HttpResponse('', { status: 429 })));
 		expect((await runCli(['auth', 'test', 'prod'], { env })).code).toBe(75);
 	});
 
-	it('reports a network failure (connection refused on 127.0.0.1) with exit 69 after retrying', async () => {
+	it('fails fast on a refused connection (exit 69, no retries)', async () => {
 		await add('prod');
 		const port = await closedPort();
 		const result = await runCli(['auth', 'test', 'prod'], { env: { ...env, AMPLITUDE_BASE_URL: `http://127.0.0.1:${port}` } });
 		expect(result.code).toBe(69);
 		expect(result.stderr).toContain('cannot reach 127.0.0.1');
 		expect(result.stderr).toContain('ECONNREFUSED');
-		expect(result.stderr).toContain('retry 5 of 5');
+		expect(result.stderr).not.toContain('retry');
 	});
 
 	it('prefers AMPLITUDE_API_KEY/AMPLITUDE_SECRET_KEY over stored authorizations, and --auth over both', async () => {

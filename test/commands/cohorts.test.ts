@@ -239,7 +239,7 @@ describe('cohorts list', () => {
 		const table = await cohorts(['list']);
 		expect(table.code).toBe(0);
 		expect(table.stdout).toBe('ID     NAME    SIZE  LAST COMPUTED (UTC)   FLAGS\nc1buy  Buyers  1     2023-03-21T23:10:33Z  published\n');
-		expect(table.stderr).toContain('monthly cohort downloads');
+		expect(table.stderr).toContain('cohort downloads this month: 0 of 500');
 		const json = await cohorts(['list', '--json', '--all']);
 		expect(lines(json.stdout).map((c) => [c.id, c.archived])).toEqual([
 			['c1buy', false],

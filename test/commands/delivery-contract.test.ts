@@ -205,7 +205,7 @@ describe('9. exit codes by cause', () => {
 		for (const args of [['events', '--window-hours', '0'], ['cohorts', '--concurrency', '99']]) {
 			const result = await cli(args);
 			expect(result.code).toBe(64);
-			expect(result.stderr.trim().split('\n')[0]).toMatch(/^error ERR_AMP_USAGE .*(--window-hours|--concurrency)/);
+			expect(result.stderr.trim().split('\n')[0]).toMatch(/^(\S+Z )?error ERR_AMP_USAGE .*(--window-hours|--concurrency)/);
 		}
 	});
 

@@ -188,12 +188,13 @@ describe('schedule', () => {
 		const log = join(home.path, 'state', 'amp-import');
 		const cron = result.stdout.split('\n').filter((l) => l && !l.startsWith('#'));
 		expect(cron.slice(0, 3)).toEqual([
-			`5 * * * * cd ${home.path} && mkdir -p ${log} && '/opt/amp import/bin/amp-import' --config ${config} --auth prod events 2>> ${log}/events.log`,
+			`5 * * * * cd ${home.path} && mkdir -p ${log} && AMP_IMPORT_HOME=${home.path}/config '/opt/amp import/bin/amp-import' --config ${config} --auth prod events --state-dir ${log} 2>> ${log}/events.log`,
 			'CRON_TZ=America/New_York',
-			`30 2 * * * cd ${home.path} && mkdir -p ${log} && '/opt/amp import/bin/amp-import' --config ${config} --auth prod cohorts -o 'amplitude-cohorts-{time}.ndjson.gz' 2>> ${log}/cohorts.log`,
+			`30 2 * * * cd ${home.path} && mkdir -p ${log} && AMP_IMPORT_HOME=${home.path}/config '/opt/amp import/bin/amp-import' --config ${config} --auth prod cohorts --state-dir ${log} -o 'amplitude-cohorts-{time}.ndjson.gz' 2>> ${log}/cohorts.log`,
 		]);
 		expect(result.stdout).toContain('# System zone: Asia/Kolkata.');
-		expect(result.stdout).toContain(`ExecStart="/opt/amp import/bin/amp-import" --config ${config} --auth prod cohorts -o "amplitude-cohorts-{time}.ndjson.gz"`);
+		expect(result.stdout).toContain(`Environment=AMP_IMPORT_HOME=${home.path}/config\n`);
+		expect(result.stdout).toContain(`ExecStart="/opt/amp import/bin/amp-import" --config ${config} --auth prod cohorts --state-dir ${log} -o "amplitude-cohorts-{time}.ndjson.gz"`);
 		expect(result.stdout).toContain('OnCalendar=*-*-* 02:30:00 America/New_York');
 		expect(result.stdout).toContain('OnCalendar=*-*-* *:05:00');
 		expect(result.stdout).toContain('systemctl --user enable --now amp-import-events.timer amp-import-cohorts.timer');
@@ -218,7 +219,7 @@ describe('schedule', () => {
 		const result = await runCli(['schedule', '--job', 'cohorts', '--format', 'cron', '--command', 'amp-import'], { env, cwd: home.path });
 		expect(result.code).toBe(0);
 		expect(result.stdout).not.toContain('CRON_TZ=');
-		expect(result.stdout).toMatch(/^0 6 \* \* \* .* cohorts 2>> /m);
+		expect(result.stdout).toMatch(/^0 6 \* \* \* .* cohorts --state-dir \S+ 2>> /m);
 		expect(result.stdout).not.toContain('[Timer]');
 		expect(result.stderr).toContain('cohorts.output "cohorts.ndjson" names no run apart');
 	});

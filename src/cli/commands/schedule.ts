@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { nodeFlags } from '../../runtime/node-flags.js';
-import { stateDirOf } from '../../paths.js';
+import { configHome, stateDirOf } from '../../paths.js';
 import type { JobName } from '../../schedule/jobs.js';
 import type { Invocation, JobLine } from '../../schedule/unit-files.js';
 
@@ -43,11 +43,15 @@ export async function scheduleCommand(ctx: Context, flags: ScheduleFlags): Promi
 	const argv = [...(flags.command ? [flags.command] : defaultCommand())];
 	if (loaded.filepath) argv.push('--config', resolve(io.cwd, loaded.filepath));
 	if (globals.auth) argv.push('--auth', globals.auth);
+	const stateDir = stateDirOf(config.stateDir, io.cwd, io.env);
 	const run: Invocation = {
 		argv,
 		workingDirectory: io.cwd,
-		logDir: stateDirOf(config.stateDir, io.cwd, io.env),
+		logDir: stateDir,
 		systemZone: systemTimeZone(io.env),
+		// Cron and systemd start jobs with a bare environment (no XDG_*, maybe no HOME): name both places outright.
+		environment: { AMP_IMPORT_HOME: configHome(io.env) },
+		jobArgs: ['--state-dir', stateDir],
 	};
 	if (io.env.AMPLITUDE_API_KEY && !globals.auth && !config.auth) {
 		logger.warn('AMPLITUDE_API_KEY is set in this shell only: cron and systemd will not see it. Store the key with `amp-import auth add <label>`.');
