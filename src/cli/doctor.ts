@@ -8,6 +8,7 @@ const marks: Record<CheckResult['status'], string> = { ok: 'ok  ', warn: 'warn',
 export async function doctor(ctx: Context): Promise<void> {
 	const { io } = ctx;
 	const failed: CheckResult[] = [];
+	const tally: Record<CheckResult['status'], number> = { ok: 0, warn: 0, fail: 0, skip: 0 };
 	let count = 0;
 	for await (const result of runChecks({
 		io,
@@ -18,13 +19,15 @@ export async function doctor(ctx: Context): Promise<void> {
 		client: (auth) => ctx.client(auth, { failFast: true }),
 	})) {
 		count++;
+		tally[result.status]++;
 		io.stdout.write(ctx.logger.redactor.scrub(`${marks[result.status]}  ${result.name.padEnd(11)}  ${result.detail}\n`));
 		if (result.error?.hint) io.stdout.write(ctx.logger.redactor.scrub(`${' '.repeat(19)}hint: ${result.error.hint}\n`));
 		if (result.status === 'fail') failed.push(result);
 	}
 	const first = failed[0]?.error;
 	if (!first) {
-		io.stdout.write(`all ${count} checks passed\n`);
+		const more = [tally.warn ? `${tally.warn} warning${tally.warn === 1 ? '' : 's'}` : '', tally.skip ? `${tally.skip} skipped` : ''].filter(Boolean);
+		io.stdout.write(`${tally.ok} of ${count} checks ok${more.length ? `, ${more.join(', ')}` : ''}; none failed\n`);
 		return;
 	}
 	throw new AmpImportError(first.kind, `${failed.length} of ${count} checks failed: ${failed.map((f) => f.name).join(', ')}`, { exitCode: first.exitCode });

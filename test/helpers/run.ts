@@ -25,6 +25,8 @@ export interface RunOptions {
 	stdout?: Writable;
 	/** A clock that moves only when the command sleeps (see FakeClock); replaces `now` and `sleeps`. */
 	clock?: { now: () => Date; sleep: (ms: number, signal?: AbortSignal) => Promise<void> };
+	/** Makes stderr look like a terminal of this many columns (progress line, no timestamps). */
+	ttyColumns?: number;
 }
 
 function capture(): { stream: PassThrough; text: () => string } {
@@ -41,6 +43,18 @@ export const fastRetry: TestHooks = { retry: { baseMs: 1, maxDelayMs: 5 } };
 export async function runCli(argv: string[], options: RunOptions = {}): Promise<RunResult> {
 	const out = capture();
 	const err = capture();
+	if (options.ttyColumns) {
+		// What a spinner needs of a terminal: its size and the cursor moves, as escape codes.
+		const write = (text: string, callback?: () => void) => err.stream.write(text, callback);
+		Object.assign(err.stream, {
+			isTTY: true,
+			columns: options.ttyColumns,
+			rows: 24,
+			cursorTo: (x: number, callback?: () => void) => write(`\x1b[${x + 1}G`, callback),
+			clearLine: (_dir: number, callback?: () => void) => write('\x1b[2K', callback),
+			moveCursor: (dx: number, dy: number, callback?: () => void) => write(`${dy < 0 ? `\x1b[${-dy}A` : dy > 0 ? `\x1b[${dy}B` : ''}${dx ? `\x1b[${Math.abs(dx)}${dx < 0 ? 'D' : 'C'}` : ''}`, callback),
+		});
+	}
 	const io: Io = {
 		stdout: options.stdout ?? out.stream,
 		stderr: err.stream,

@@ -76,7 +76,9 @@ function importCommand(command: Command, context: () => Context): Command {
 		.addHelpText('after', examples)
 		.action((flags: CohortsFlags, self: Command) => {
 			refuseOperands(self);
-			return cohortsCommand(context(), flags);
+			// `cohorts --raw import` and `cohorts import --raw` alike: commander gives the flags to `cohorts`, which
+			// declares them too, wherever they stand.
+			return cohortsCommand(context(), self.name() === 'import' ? { ...self.parent?.opts<CohortsFlags>(), ...flags } : flags);
 		});
 }
 
@@ -84,9 +86,7 @@ export function registerCohorts(program: Command, context: () => Context): void 
 	const cohorts = program
 		.command('cohorts')
 		.description('import behavioral cohorts as amplitude_cohorts NDJSON: request, poll, download and map the selected cohorts (all non-archived by default)')
-		.allowExcessArguments()
-		// `cohorts import --cohort 5`: the flags after `import` are import's, not taken by `cohorts`, which has them too.
-		.enablePositionalOptions();
+		.allowExcessArguments();
 	importCommand(cohorts, context);
 	importCommand(cohorts.command('import').description('the same as `amp-import cohorts`: import the selected cohorts'), context);
 	cohorts
