@@ -41,7 +41,7 @@ function screenLines(typescript: string): string[] {
 	return typescript
 		.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\r')
 		.split(/[\r\n]+/)
-		.map((line) => line.trimEnd())
+		.map((line) => line.trim())
 		.filter(Boolean);
 }
 
