@@ -21,7 +21,7 @@ describe('fitSegments', () => {
 	it('drops the least important first: the rate, then the elapsed time, then the ETA', () => {
 		expect(fitSegments(segments, 80)).toBe('window 2/5 · downloading 12.3 MB of 45.6 MB · 123,456 events · 1m20s · ETA 3m10s');
 		expect(fitSegments(segments, 75)).toBe('window 2/5 · downloading 12.3 MB of 45.6 MB · 123,456 events · ETA 3m10s');
-		expect(fitSegments(segments, 58)).toBe('window 2/5 · downloading 12.3 MB of 45.6 MB · 123,456 events');
+		expect(fitSegments(segments, 62)).toBe('window 2/5 · downloading 12.3 MB of 45.6 MB · 123,456 events');
 		expect(fitSegments(segments, 20)).toBe('downloading 12.3 MB…');
 	});
 	it('leaves out empty segments', () => {
