@@ -66,9 +66,9 @@ const eventsSchema = z.strictObject({
 const cohortsSchema = z.strictObject({
 	/** Cohort ids or names to import; empty = every non-archived cohort. */
 	select: z.array(text(), { error: 'expected a list of cohort ids or names' }).default([]),
-	/** The seed's "Amplitude ID Field": the output field that holds the Amplitude ID. */
+	/** The integration document's "Amplitude ID Field": the output field that holds the Amplitude ID. */
 	idField: text().default('amplitude_id'),
-	/** The seed's "Amplitude Cohort Names Field": the output field of the membership-by-name map. */
+	/** The integration document's "Amplitude Cohort Names Field": the output field of the membership-by-name map. */
 	namesField: text().default('amplitude_cohort_names'),
 	/** Ask for user properties (props=1); false gives only amplitude_id and user_id. */
 	props: flag().default(true),

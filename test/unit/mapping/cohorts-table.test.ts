@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { compileMapper, MappingStats } from '../../../src/mapping/compile.js';
 import { cohortFieldTable } from '../../../src/mapping/cohorts-table.js';
-import { asSeedLine, seedRows } from '../../helpers/seed.js';
+import { asIntegrationLine, integrationRows } from '../../helpers/integration-tables.js';
 
 const member = {
 	amplitude_id: '356896327775',
@@ -48,9 +48,9 @@ const expected: Record<string, unknown> = {
 	amplitude_version: '2.4.1',
 };
 
-describe('the amplitude_cohorts default mapping against the seed', () => {
-	it('has one row per seed row, in order, with the same source, field, description and type', () => {
-		expect(cohortFieldTable.map(asSeedLine)).toEqual(seedRows('amplitude-cohorts-default.txt'));
+describe('the amplitude_cohorts default mapping against Lytics\' integration', () => {
+	it('has one row per row of the integration\'s table, in order, with the same source, field, description and type', () => {
+		expect(cohortFieldTable.map(asIntegrationLine)).toEqual(integrationRows('amplitude-cohorts-default.txt'));
 		expect(cohortFieldTable).toHaveLength(19);
 	});
 
@@ -73,7 +73,7 @@ describe('the amplitude_cohorts default mapping against the seed', () => {
 		});
 	});
 
-	it('renames the id and names fields (the seed\'s "Amplitude ID Field" and "Amplitude Cohort Names Field")', () => {
+	it('renames the id and names fields (the integration\'s "Amplitude ID Field" and "Amplitude Cohort Names Field")', () => {
 		const out = compileMapper(cohortFieldTable, { amplitude_id: 'amp_id', amplitude_cohort_names: 'segments' })(member, new MappingStats());
 		expect(out.amp_id).toBe('356896327775');
 		expect(out.segments).toEqual({ 'Power users': true });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { compileMapper, MappingStats, selectRows } from '../../../src/mapping/compile.js';
 import { additionalEventFieldTable, eventFieldTable } from '../../../src/mapping/events-table.js';
-import { asSeedLine, seedRows } from '../../helpers/seed.js';
+import { asIntegrationLine, integrationRows } from '../../helpers/integration-tables.js';
 
 /** A real-shaped 2023 export event (the shape of Amplitude's own samples), with every mapped field filled. */
 const event = {
@@ -62,7 +62,7 @@ const event = {
 	version_name: '2.4.1',
 };
 
-/** What each seed row must produce from `event`: one entry per row of the seed, in its order. */
+/** What each row of the integration's table must produce from `event`: one entry per row, in its order. */
 const expected: Record<string, unknown> = {
 	amplitude_insert_id: 'c969a556-e61b-4293-8a10-38ae67aa21fb',
 	amplitude_schema: 13,
@@ -109,16 +109,16 @@ const expected: Record<string, unknown> = {
 	amplitude_events: { view_page: 1 },
 };
 
-describe('the amplitude_events default mapping against the seed', () => {
-	const seed = seedRows('amplitude-events-default.txt');
+describe('the amplitude_events default mapping against Lytics\' integration', () => {
+	const document = integrationRows('amplitude-events-default.txt');
 
-	it('has one row per seed row, in the seed order, with the same source, field, description and type', () => {
-		expect(eventFieldTable.map(asSeedLine)).toEqual(seed);
-		expect(seed).toHaveLength(43);
+	it('has one row per row of the integration\'s table, in its order, with the same source, field, description and type', () => {
+		expect(eventFieldTable.map(asIntegrationLine)).toEqual(document);
+		expect(document).toHaveLength(43);
 	});
 
-	it('has the seed additional fields as opt-in rows', () => {
-		expect(additionalEventFieldTable.map(asSeedLine)).toEqual(seedRows('amplitude-events-additional.txt'));
+	it('has the integration\'s additional fields as opt-in rows', () => {
+		expect(additionalEventFieldTable.map(asIntegrationLine)).toEqual(integrationRows('amplitude-events-additional.txt'));
 	});
 
 	const mapped = compileMapper(eventFieldTable)(structuredClone(event), new MappingStats());
