@@ -51,6 +51,8 @@ export class Context implements JobContext {
 	async config(flags: FlagValue[] = []): Promise<LoadedConfig> {
 		if (this.#loaded) return this.#loaded;
 		this.#loaded = await loadConfig({ cwd: this.io.cwd, env: this.io.env, configPath: this.globals.config, flags });
+		// The config file's `logFormat` applies from here on (the flag and AMP_IMPORT_LOG_FORMAT were applied at once).
+		if (!this.globals.logFormat && !this.io.env.AMP_IMPORT_LOG_FORMAT) this.logger.options.format = this.#loaded.config.logFormat;
 		this.logger.debug(`config: ${this.#loaded.filepath ?? `no file found from ${this.io.cwd} upward (defaults)`}`);
 		this.logger.debug(`credentials: ${this.store.path}`);
 		this.logger.debug(`state dir: ${stateDirOf(this.#loaded.config.stateDir, this.io.cwd, this.io.env)}`);

@@ -125,3 +125,15 @@ describe('logs and the summary', () => {
 		expect(result.stderr).not.toContain('start=');
 	});
 });
+
+describe('config logFormat', () => {
+	it('a config file with logFormat json makes the logs JSON', async () => {
+		const { writeFileSync } = await import('node:fs');
+		const { join } = await import('node:path');
+		writeFileSync(join(home.path, '.amp-importrc.json'), JSON.stringify({ logFormat: 'json' }));
+		const result = await runCli(['events', '--demo', '-o', '-'], { env, cwd: home.path });
+		expect(result.code).toBe(0);
+		const lines = result.stderr.trim().split('\n');
+		for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+	});
+});
