@@ -6,7 +6,7 @@ import type { HttpConfig } from '../config/schema.js';
 import type { Logger } from '../io/logger.js';
 import { userAgent } from '../version.js';
 import { authHint, retryableStatuses, ruleFor } from './status-policy.js';
-import { retryDelayFunction, type RetryPolicy } from './retry.js';
+import { retryDelayFunction, type RetryPolicy } from '../runtime/retry.js';
 
 export interface Credentials {
 	apiKey: string;

@@ -12,12 +12,20 @@ const authorizationSchema = z.strictObject({
 	description: z.string().optional(),
 	createdAt: z.string(),
 });
+const lyticsTokenSchema = z.strictObject({
+	token: z.string().min(1),
+	description: z.string().optional(),
+	createdAt: z.string(),
+});
 const fileSchema = z.strictObject({
 	version: z.literal(1),
 	authorizations: z.record(z.string(), authorizationSchema),
+	/** Lytics API tokens, by label (`auth add <label> --lytics`). */
+	lytics: z.record(z.string(), lyticsTokenSchema).optional(),
 });
 
 export type Authorization = z.infer<typeof authorizationSchema>;
+export type LyticsToken = z.infer<typeof lyticsTokenSchema>;
 type CredentialsFile = z.infer<typeof fileSchema>;
 
 export const labelPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -72,15 +80,26 @@ export class CredentialsStore {
 	}
 
 	/** Refuses a label that is malformed, or taken (unless `replace`): `auth add` asks this before it prompts. */
-	async checkLabel(label: string, replace: boolean): Promise<CredentialsFile> {
+	async checkLabel(label: string, replace: boolean, kind: 'amplitude' | 'lytics' = 'amplitude'): Promise<CredentialsFile> {
 		if (!labelPattern.test(label)) {
 			throw usageError(`invalid label "${label}"`, 'Use letters, digits, dot, dash and underscore (up to 64), starting with a letter or digit.');
 		}
 		const file = await this.read();
-		if (file.authorizations[label] && !replace) {
-			throw usageError(`an authorization named "${label}" exists already`, 'Pass --force to replace it, or choose another label.');
+		const taken = kind === 'amplitude' ? file.authorizations[label] : file.lytics?.[label];
+		if (taken && !replace) {
+			throw usageError(`${kind === 'amplitude' ? 'an authorization' : 'a Lytics token'} named "${label}" exists already`, 'Pass --force to replace it, or choose another label.');
 		}
 		return file;
+	}
+
+	async listLytics(): Promise<Array<[string, LyticsToken]>> {
+		return Object.entries((await this.read()).lytics ?? {}).sort(([a], [b]) => a.localeCompare(b));
+	}
+
+	async addLytics(label: string, token: LyticsToken, replace: boolean): Promise<void> {
+		const file = await this.checkLabel(label, replace, 'lytics');
+		file.lytics = { ...file.lytics, [label]: token };
+		await this.#write(file);
 	}
 
 	async add(label: string, authorization: Authorization, replace: boolean): Promise<void> {
@@ -89,10 +108,12 @@ export class CredentialsStore {
 		await this.#write(file);
 	}
 
+	/** Removes the Amplitude authorization or the Lytics token of that label (both, if both have it). */
 	async remove(label: string): Promise<void> {
 		const file = await this.read();
-		if (!file.authorizations[label]) throw usageError(`no authorization named "${label}"`, 'See `amp-import auth list`.');
+		if (!file.authorizations[label] && !file.lytics?.[label]) throw usageError(`no authorization named "${label}"`, 'See `amp-import auth list`.');
 		delete file.authorizations[label];
+		if (file.lytics) delete file.lytics[label];
 		await this.#write(file);
 	}
 

@@ -4,11 +4,13 @@ import { loadConfig, type FlagValue, type LoadedConfig } from '../config/load.js
 import { CredentialsStore } from '../auth/store.js';
 import { resolveAuth, type ResolvedAuth } from '../auth/resolve.js';
 import { AmplitudeClient } from '../amplitude/client.js';
-import type { RetryPolicy } from '../amplitude/retry.js';
+import type { RetryPolicy } from '../runtime/retry.js';
 import { configHome, stateDirOf } from '../paths.js';
 import type { JobContext } from '../jobs/context.js';
 import { Progress } from './progress.js';
 import { collectorOfDownloads } from '../runtime/young-collector.js';
+import { CollectClient } from '../lytics/collect-client.js';
+import { resolveLyticsToken } from '../auth/lytics-token.js';
 
 /** The options every command accepts (see `amp-import --help`). */
 export interface GlobalOptions {
@@ -45,6 +47,7 @@ export class Context implements JobContext {
 		this.store = new CredentialsStore(configHome(io.env));
 		// Secrets from the environment are masked even before any command uses them.
 		this.logger.redactor.add(io.env.AMPLITUDE_SECRET_KEY);
+		this.logger.redactor.add(io.env.LYTICS_API_TOKEN);
 	}
 
 	/** Loads and validates the config once per run; `flags` are this command's options that set config keys. */
@@ -64,6 +67,31 @@ export class Context implements JobContext {
 		const auth = await resolveAuth({ config, env: this.io.env, store: this.store, authFlag: label });
 		this.logger.redactor.add(auth.credentials.secretKey);
 		return auth;
+	}
+
+	/** Set by `--demo -o lytics:`: the bundled Lytics stand-in instead of the configured endpoint and token. */
+	demoLytics?: { endpoint: string; token: string };
+
+	async lytics(): Promise<CollectClient> {
+		const { config } = await this.config();
+		const token = this.demoLytics?.token ?? (await resolveLyticsToken({ label: config.lytics.auth, env: this.io.env, store: this.store })).token;
+		return this.lyticsWithToken(token);
+	}
+
+	/** `failFast`: network failures and server errors are not retried (a person is waiting). */
+	async lyticsWithToken(token: string, options: { failFast?: boolean } = {}): Promise<CollectClient> {
+		const { config } = await this.config();
+		this.logger.redactor.add(token);
+		const retries = options.failFast ? 0 : config.http.retries;
+		return new CollectClient({
+			endpoint: this.demoLytics?.endpoint ?? config.lytics.endpoint,
+			token,
+			timeoutSeconds: config.lytics.timeoutSeconds,
+			connectTimeoutSeconds: options.failFast ? Math.min(config.http.connectTimeoutSeconds, 10) : config.http.connectTimeoutSeconds,
+			retry: { retries, maxTotalMs: config.http.retryMaxSeconds * 1000, baseMs: 1000, maxDelayMs: 60_000, ...this.hooks.retry },
+			logger: this.logger,
+			sleep: this.io.sleep,
+		});
 	}
 
 	progress(describe: (columns: number) => string): Progress {

@@ -97,7 +97,7 @@ Each run renames its file into place; a fixed name would replace the last run's 
 scheduled file output must name each run apart (stdout is fine: one stream, run after run).
 */
 export function perRunOutputProblem(job: ScheduledJob, output: string | undefined): string | undefined {
-	if (!output || output === '-' || job.perRunOutput.pattern.test(output)) return undefined;
+	if (!output || output === '-' || output.startsWith('lytics:') || job.perRunOutput.pattern.test(output)) return undefined;
 	return `${job.name}.output "${output}" names no run apart: each scheduled run would replace the last run's file`;
 }
 

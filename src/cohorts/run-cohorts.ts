@@ -25,6 +25,9 @@ import { MemberStore, type NextMembers } from './member-store.js';
 import { prepareCohort, type PreparedCohort } from './prepare.js';
 import { selectCohorts } from './select.js';
 import { cohortsProgress } from './progress-line.js';
+import { checkRejects, openLyticsTarget } from '../delivery/lytics-target.js';
+import type { LyticsTarget } from '../delivery/lytics-delivery.js';
+import { lyticsStreamOf } from '../config/schema.js';
 import { CohortsRunStats } from './stats.js';
 
 /** Amplitude's cap on a downloadable cohort (since August 2024). */
@@ -54,7 +57,8 @@ export async function runCohorts(ctx: JobContext, config: Config, options: Cohor
 	const region: Region = auth?.region ?? 'us';
 	const stateDir = options.demo ? join(tmpdir(), `amp-import-demo-${process.pid}`) : stateDirOf(config.stateDir, io.cwd, io.env);
 	const files = cohortsStateFiles(stateDir, options.demo?.apiKey ?? auth!.credentials.apiKey, region);
-	const output = config.cohorts.output && config.cohorts.output !== '-' ? resolve(io.cwd, config.cohorts.output) : undefined;
+	const stream = lyticsStreamOf(config.cohorts.output, 'cohorts', config.lytics.stream);
+	const output = config.cohorts.output && config.cohorts.output !== '-' && !stream ? resolve(io.cwd, config.cohorts.output) : undefined;
 	const guard = options.dryRun ? undefined : await startRun({ job: 'cohorts', files: { ...files, dir: stateDir }, output, now: io.now(), signal: ctx.signal, logger: ctx.logger });
 	let runOutput: RunOutput<CohortDone> | undefined;
 	try {
@@ -64,12 +68,21 @@ export async function runCohorts(ctx: JobContext, config: Config, options: Cohor
 		const rename = { amplitude_id: config.cohorts.idField, amplitude_cohort_names: config.cohorts.namesField };
 		// No thread starts before the first block is mapped.
 		const mapping = new MemberMapping({ rename, raw: config.cohorts.shape === 'raw', workers: config.cohorts.workers });
-		if (guard) runOutput = await openOutput(ctx, config, { files, state, stats, mapping, options, lockLost: guard.lockLost });
+		const lytics =
+			guard && stream
+				? await openLyticsTarget(ctx, { job: 'cohorts', stream, config: config.lytics, stateDir, projectKey: options.demo ? undefined : files.key, dryrun: false, signal: guard.signal })
+				: undefined;
+		if (guard) runOutput = await openOutput(ctx, config, { files, state, stats, mapping, options, lockLost: guard.lockLost, lytics });
 		const all = await listCohorts(client, { signal: ctx.signal });
 		const selected = selectCohorts(all, config.cohorts.select);
 		const decisions = selected.map((cohort): Decision => ({ cohort, action: decide(cohort, state, options.force) }));
-		if (options.dryRun) return printPlan(ctx, decisions);
-		const run = { files, state, stats, mapping, rename, options, output: runOutput!, signal: guard!.signal };
+		if (options.dryRun) {
+			printPlan(ctx, decisions);
+			// Downloading would spend cohort downloads (500 a month): a dry run into Lytics checks the token and the stream instead.
+			if (stream) await checkLyticsStream(ctx, stream);
+			return;
+		}
+		const run = { files, state, stats, mapping, rename, options, output: runOutput!, signal: guard!.signal, lytics };
 		runOutput = undefined; // from here importCohorts ends it
 		await importCohorts(ctx, config, client, decisions, run);
 	} finally {
@@ -88,9 +101,9 @@ interface RunParts {
 }
 
 /** The run's output, checked before any request: each cohort's records commit with its member list and state. */
-function openOutput(ctx: JobContext, config: Config, parts: RunParts & { lockLost: () => Error | undefined }): Promise<RunOutput<CohortDone>> {
+function openOutput(ctx: JobContext, config: Config, parts: RunParts & { lockLost: () => Error | undefined; lytics?: LyticsTarget }): Promise<RunOutput<CohortDone>> {
 	const { io, logger } = ctx;
-	const { files, state, stats, mapping, options, lockLost } = parts;
+	const { files, state, stats, mapping, options, lockLost, lytics } = parts;
 	const now = io.now();
 	const hour = floorHour(now.getTime());
 	return RunOutput.open<CohortDone>({
@@ -105,6 +118,14 @@ function openOutput(ctx: JobContext, config: Config, parts: RunParts & { lockLos
 		tag: tempTag('cohorts', files.key),
 		release: mapping.giveOutput,
 		lockLost,
+		lytics: lytics && {
+			target: lytics,
+			// The same cohort computed at the same time, diffed against the same last import: the same records.
+			name: ({ prepared: { cohort } }) => ({
+				key: `${config.cohorts.shape}:${config.cohorts.changesOnly}:${cohort.id}:${cohort.lastComputed ?? ''}:${state.cohort(cohort.id)?.importedAt ?? 'first'}`,
+				filename: `amplitude-cohort-${cohort.id}`,
+			}),
+		},
 		commit: async (units, renames, deliver) => {
 			const lists = units.map(({ next }) => ({ from: next.tempPath, to: next.finalPath }));
 			const importedAt = io.now().toISOString();
@@ -142,7 +163,7 @@ async function importCohorts(
 	config: Config,
 	client: AmplitudeClient,
 	decisions: Decision[],
-	run: RunParts & { rename: Record<string, string>; output: RunOutput<CohortDone>; signal: AbortSignal },
+	run: RunParts & { rename: Record<string, string>; output: RunOutput<CohortDone>; signal: AbortSignal; lytics?: LyticsTarget },
 ): Promise<void> {
 	const { logger, io } = ctx;
 	const { files, state, stats, mapping, rename, options, output, signal: runSignal } = run;
@@ -220,7 +241,17 @@ async function importCohorts(
 		for (const next of started) await next.discard();
 		await rm(tempDir, { recursive: true, force: true });
 	}
-	const summary = stats.summary({ output: outputPath ?? 'stdout' });
+	const where = outputPath ?? (run.lytics ? `Lytics stream ${run.lytics.stream}` : 'stdout');
+	const summary = { ...stats.summary({ output: where }), lytics: run.lytics?.stats.toJSON() };
 	await state.setLastRun(summary);
-	logger.summary('cohorts run summary', summary, stats.humanSummary(outputPath ?? 'stdout'));
+	logger.summary('cohorts run summary', summary, [...stats.humanSummary(where), ...(run.lytics?.stats.humanRows() ?? [])]);
+	checkRejects(run.lytics);
+}
+
+/** One `dryrun=true` request to the stream (Lytics validates it and stores nothing): the token and stream work. */
+async function checkLyticsStream(ctx: JobContext, stream: string): Promise<void> {
+	const client = await ctx.lytics();
+	const outcome = await client.send(Buffer.from('[{"amp_import_check":true}]'), { stream, dryrun: true, filename: 'amp-import-check' }, ctx.signal);
+	if (outcome.kind === 'refused') ctx.logger.warn(`dry run: Lytics refused a test record on ${stream} (HTTP ${outcome.status}: ${outcome.message})`);
+	else ctx.logger.info(`dry run: Lytics accepted the token for stream ${stream} on ${client.host} (dryrun=true, nothing stored)`);
 }

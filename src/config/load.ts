@@ -22,6 +22,8 @@ export const envKeys: ReadonlyArray<{ env: string; path: string }> = [
 	{ env: 'AMPLITUDE_BASE_URL', path: 'endpoint' },
 	{ env: 'AMP_IMPORT_STATE_DIR', path: 'stateDir' },
 	{ env: 'AMP_IMPORT_LOG_FORMAT', path: 'logFormat' },
+	{ env: 'LYTICS_ENDPOINT', path: 'lytics.endpoint' },
+	{ env: 'AMP_IMPORT_LYTICS_AUTH', path: 'lytics.auth' },
 ];
 
 /** A value from a command-line flag, by config path, with the flag's name for error messages. */

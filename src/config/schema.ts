@@ -3,9 +3,24 @@ import { baseUrl, flag, integer, oneOf, oneOfAnyCase, positiveNumber, text, list
 import { additionalEventFields, defaultEventFields } from '../mapping/events-table.js';
 import { jobPlaceholders, unknownPlaceholders } from './placeholders.js';
 
-/** An output file name: `-` (stdout) or a path whose `{…}` placeholders the job knows. */
+/** `lytics:` (the job's stream) or `lytics:<stream>`: deliver straight into Lytics. */
+export const lyticsOutputPattern = /^lytics:(.*)$/;
+
+/** The stream an output names, when it names Lytics: `lytics:` is the job's own stream (or `lytics.stream`). */
+export function lyticsStreamOf(output: string | undefined, job: 'events' | 'cohorts', configured?: string): string | undefined {
+	const match = output === undefined ? null : lyticsOutputPattern.exec(output);
+	if (!match) return undefined;
+	return match[1] || configured || `amplitude_${job}`;
+}
+
+/** An output: `-` (stdout), `lytics:[stream]`, or a path whose `{…}` placeholders the job knows. */
 const outputName = (job: 'events' | 'cohorts') =>
 	text().superRefine((value, context) => {
+		const lytics = lyticsOutputPattern.exec(value);
+		if (lytics) {
+			if (lytics[1] && !/^[A-Za-z0-9_.-]{1,100}$/.test(lytics[1])) context.addIssue({ code: 'custom', message: `"${lytics[1]}" is not a stream name (letters, digits, _ . -)` });
+			return;
+		}
 		const unknown = unknownPlaceholders(value, job);
 		if (unknown.length) {
 			const known = jobPlaceholders[job].map((p) => `{${p}}`).join(' ');
@@ -89,6 +104,22 @@ const cohortsSchema = z.strictObject({
 	timezone: timeZone().optional(),
 });
 
+const lyticsSchema = z.strictObject({
+	/** The stream `-o lytics:` delivers to; default the job's (`amplitude_events`, `amplitude_cohorts`). */
+	stream: text().optional(),
+	endpoint: baseUrl().default('https://api.lytics.io'),
+	/** Bytes per request; the collect API takes up to 10 MB. */
+	batchBytes: integer(1024, 10_000_000).default(1_000_000),
+	/** A record over this is written to the rejects file, not sent (Lytics' limit for a record in a batch: 16 KB). */
+	maxRecordBytes: integer(64, 10_000_000).default(16_384),
+	/** `timestamp_field`; default the event time (`amplitude_event_time` mapped, `event_time` raw), none for cohorts. */
+	timestampField: text().optional(),
+	/** Label of a stored Lytics token (`amp-import auth add <label> --lytics`). */
+	auth: text().optional(),
+	/** Seconds to wait for Lytics' answer to one batch. */
+	timeoutSeconds: positiveNumber().default(120),
+});
+
 export const configSchema = z.strictObject({
 	/** Label of a stored authorization (`amp-import auth add <label>`). */
 	auth: text().optional(),
@@ -101,8 +132,10 @@ export const configSchema = z.strictObject({
 	http: httpSchema.prefault({}),
 	events: eventsSchema.prefault({}),
 	cohorts: cohortsSchema.prefault({}),
+	lytics: lyticsSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type HttpConfig = Config['http'];
 export type CohortsConfig = Config['cohorts'];
+export type LyticsConfig = Config['lytics'];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 /**
 Temp files carry whose they are, so the next run can remove what a killed run left: `amp-import-<job>-<owner>-<pid>-…`
 where the owner is the project key of a run that holds the lock, or `x` for a run without state (an explicit range).
-Spools sit beside the output (`.<name>.<tag>.partial`) or in TMPDIR (`<tag>.stdout.partial`), downloads in a TMPDIR
+Spools sit beside the output (`.<name>.<tag>.partial`) or in TMPDIR (`<tag>.stdout.partial`, `<tag>.units.partial` for Lytics), downloads in a TMPDIR
 folder named by the tag.
 */
 export function tempTag(job: 'events' | 'cohorts', projectKey: string | undefined): string {

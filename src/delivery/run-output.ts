@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { syncDir } from '../atomic-file.js';
 import { fsError } from '../errors.js';
-import { OutputSink } from '../pipeline/output-sink.js';
+import { OutputSink, type SinkTarget } from '../pipeline/output-sink.js';
+import { deliverUnit, type LyticsTarget, type UnitName } from './lytics-delivery.js';
 import type { Journal, Rename, StateChange } from '../state/journal.js';
 import { checkOutputPath, resolveOutputName, usesPlaceholder, type NameValues } from './output-target.js';
 
@@ -33,6 +34,8 @@ export interface RunOutputOptions<M> {
 	release?: (bytes: Uint8Array) => void;
 	highWaterMark?: number;
 	flushAheadBytes?: number;
+	/** `-o lytics:`: each unit is sent to Lytics inside its commit (delivery/lytics-delivery.ts), named by `name`. */
+	lytics?: { target: LyticsTarget; name: (marker: M) => UnitName };
 }
 
 /**
@@ -51,20 +54,23 @@ export class RunOutput<M> {
 		private readonly template: string | undefined,
 		plannedPath: string | undefined,
 	) {
-		this.sink = new OutputSink<M>(plannedPath ? { kind: 'file', path: plannedPath } : { kind: 'stdout', stream: o.stdout }, {
-			gzip: o.gzip || Boolean(plannedPath?.endsWith('.gz')),
+		const lytics = o.lytics;
+		const target: SinkTarget = lytics ? { kind: 'units' } : plannedPath ? { kind: 'file', path: plannedPath } : { kind: 'stdout', stream: o.stdout };
+		this.sink = new OutputSink<M>(target, {
+			gzip: !lytics && (o.gzip || Boolean(plannedPath?.endsWith('.gz'))),
 			release: o.release,
 			highWaterMark: o.highWaterMark,
 			flushAheadBytes: o.flushAheadBytes,
 			spoolTag: o.tag,
-			deliver: (marker, copy) => this.#commit([marker], [], copy).then(() => undefined),
+			deliver: (marker, copy) =>
+				this.#commit([marker], [], lytics ? () => deliverUnit(lytics.target, lytics.name(marker), copy) : () => copy()).then(() => undefined),
 			publish: (spool, markers) => this.#publish(spool, markers),
 		});
 	}
 
 	/** Checks the target (exit 73 before any request when it cannot be created) and opens the spool. */
 	static async open<M>(o: RunOutputOptions<M>): Promise<RunOutput<M>> {
-		const template = o.output && o.output !== '-' ? resolve(o.cwd, o.output) : undefined;
+		const template = o.output && o.output !== '-' && !o.lytics ? resolve(o.cwd, o.output) : undefined;
 		const planned = template ? resolveOutputName(template, o.names()) : undefined;
 		// A pipe or a device (`-o /dev/stdout`, a FIFO, /dev/null) is written like stdout, unit by unit: a file renamed
 		// over it would replace the device itself.
@@ -95,7 +101,13 @@ export class RunOutput<M> {
 		}
 	}
 
+	/** Ends the rejects file of a Lytics run (it is synced at each unit's commit already). */
+	async #closeRejects(): Promise<void> {
+		await this.o.lytics?.target.rejects.close();
+	}
+
 	async #closeDevice(): Promise<void> {
+		await this.#closeRejects();
 		const device = this.#device;
 		if (!device || device.closed) return;
 		this.#device = undefined;

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { AmplitudeClient } from '../amplitude/client.js';
 import { downloadExport, type ExportOutcome } from '../amplitude/export-api.js';
-import { backoffMs, type RetryPolicy } from '../amplitude/retry.js';
+import { backoffMs, type RetryPolicy } from '../runtime/retry.js';
 import type { Logger } from '../io/logger.js';
 import { AmpImportError, dataError } from '../errors.js';
 import { lineBlocks, type LineBlock } from '../pipeline/lines.js';

@@ -16,6 +16,10 @@ import { fsError } from '../errors.js';
 import { tempTag } from '../delivery/leftovers.js';
 import { startRun } from '../delivery/run-guard.js';
 import { commitFiles, RunOutput } from '../delivery/run-output.js';
+import { checkRejects, openLyticsTarget } from '../delivery/lytics-target.js';
+import type { LyticsTarget } from '../delivery/lytics-delivery.js';
+import { lyticsStreamOf } from '../config/schema.js';
+import { projectKey } from '../state/project-key.js';
 import { exportSource, type WindowDone } from './export-source.js';
 import { addHours, exportHour, hoursBetween, isoHour } from '../amplitude/hours.js';
 import { planRun, windows, type RunPlan } from './plan.js';
@@ -61,8 +65,10 @@ export async function runEvents(ctx: JobContext, config: Config, options: Events
 		const cursor = state ? cursorToHour(state.cursor) : undefined;
 		return { cursor, plan: planRun({ now: io.now(), lagHours: config.events.lagHours, backfillDays: config.events.backfillDays, cursor, ...explicit }) };
 	};
-	if (options.dryRun) return printDryRun(ctx, (await readPlan()).plan, config.events.windowHours);
-	const output = config.events.output && config.events.output !== '-' ? resolve(io.cwd, config.events.output) : undefined;
+	const stream = lyticsStreamOf(config.events.output, 'events', config.lytics.stream);
+	// A dry run into Lytics sends everything with dryrun=true (Lytics validates, stores nothing); any other prints the plan.
+	if (options.dryRun && !stream) return printDryRun(ctx, (await readPlan()).plan, config.events.windowHours);
+	const output = config.events.output && config.events.output !== '-' && !stream ? resolve(io.cwd, config.events.output) : undefined;
 	const guard = await startRun({ job: 'events', files, output, now: io.now(), signal: ctx.signal, logger });
 	try {
 		const { cursor, plan } = await readPlan();
@@ -80,9 +86,30 @@ export async function runEvents(ctx: JobContext, config: Config, options: Events
 		}
 		const client = options.demo?.client ?? (await ctx.client(auth));
 		logger.info(`exporting events ${isoHour(plan.first)}..${isoHour(plan.last)} (${hoursBetween(plan.first, plan.last)} h, ${plan.reason})`);
-		const advance = files && (cursor === undefined || plan.first === addHours(cursor, 1)) ? files.state : undefined;
-		if (files && !advance) logger.warn(`--start ${isoHour(plan.first)} does not continue the cursor ${isoHour(cursor!)}; the cursor is left alone`);
-		const run: RunContext = { files, advance, region: auth?.region ?? 'us', overwrite: Boolean(options.overwrite), signal: guard.signal, lockLost: guard.lockLost };
+		const continues = files && (cursor === undefined || plan.first === addHours(cursor, 1));
+		const advance = continues && !options.dryRun ? files.state : undefined;
+		if (files && !continues) logger.warn(`--start ${isoHour(plan.first)} does not continue the cursor ${isoHour(cursor!)}; the cursor is left alone`);
+		const lytics = stream
+			? await openLyticsTarget(ctx, {
+					job: 'events',
+					stream,
+					config: config.lytics,
+					timestampField: config.events.shape === 'raw' ? 'event_time' : 'amplitude_event_time',
+					stateDir,
+					projectKey: auth && projectKey(auth.credentials.apiKey, auth.region),
+					dryrun: options.dryRun,
+					signal: guard.signal,
+				})
+			: undefined;
+		const run: RunContext = {
+			files: options.dryRun ? undefined : files,
+			advance,
+			region: auth?.region ?? 'us',
+			overwrite: Boolean(options.overwrite),
+			signal: guard.signal,
+			lockLost: guard.lockLost,
+			lytics,
+		};
 		await exportRange(ctx, config, client, plan, run);
 	} finally {
 		await guard.release();
@@ -98,6 +125,8 @@ interface RunContext {
 	/** The run's signal and the lock's: a lost lock stops the run before it commits. */
 	signal: AbortSignal;
 	lockLost: () => Error | undefined;
+	/** `-o lytics:`: where each window is delivered, inside its commit. */
+	lytics?: LyticsTarget;
 }
 
 async function exportRange(ctx: JobContext, config: Config, client: AmplitudeClient, plan: { first: number; last: number }, run: RunContext): Promise<void> {
@@ -119,13 +148,17 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 		lockLost: run.lockLost,
 		commit: async (units, renames, deliver) => {
 			const last = units.at(-1)!;
-			const next = run.advance && { ...newState(run.region, last.last, io.now()), lastRun: stats.summary({}) };
+			const next = run.advance && { ...newState(run.region, last.last, io.now()), lastRun: { ...stats.summary({}), lytics: run.lytics?.stats.toJSON() } };
 			await commitFiles(run.files?.journal, renames, next ? run.advance!.change(next) : undefined, deliver);
 			lastWindow = last;
 		},
 		tag,
 		release: (bytes) => mapping.release(bytes),
 		highWaterMark: 1,
+		lytics: run.lytics && {
+			target: run.lytics,
+			name: (w) => ({ key: `${ev.shape}:${isoHour(w.first)}..${isoHour(w.last)}`, filename: `amplitude-events-${exportHour(w.first)}-${exportHour(w.last)}` }),
+		},
 	});
 	stats.hours.total = hoursBetween(plan.first, plan.last);
 	const progress = ctx.progress(eventsProgress(stats));
@@ -197,11 +230,13 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 	}
 	const where = {
 		range: `${isoHour(plan.first)}..${isoHour(plan.last)}`,
-		output: outputPath ?? 'stdout',
+		output: outputPath ?? (run.lytics ? `Lytics stream ${run.lytics.stream}` : 'stdout'),
 		cursor: run.advance && lastWindow ? hourToCursor(lastWindow.last) : undefined,
 	};
-	logger.summary('events run summary', stats.summary(where), stats.humanSummary({ ...where, range: `${where.range} (${hoursBetween(plan.first, plan.last)} h)` }));
+	const human = stats.humanSummary({ ...where, range: `${where.range} (${hoursBetween(plan.first, plan.last)} h)` });
+	logger.summary('events run summary', { ...stats.summary(where), lytics: run.lytics?.stats.toJSON() }, [...human, ...(run.lytics?.stats.humanRows() ?? [])]);
 	if (stats.mapping.badValues) logger.warn(`${stats.mapping.badValues} value(s) could not be converted and were left out (see "bad values" above; --verbose says which records)`);
+	checkRejects(run.lytics);
 }
 
 function newState(region: 'us' | 'eu', cursor: number, now: Date): EventsState {

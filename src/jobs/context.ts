@@ -1,5 +1,6 @@
 import type { AmplitudeClient } from '../amplitude/client.js';
-import type { RetryPolicy } from '../amplitude/retry.js';
+import type { CollectClient } from '../lytics/collect-client.js';
+import type { RetryPolicy } from '../runtime/retry.js';
 import type { ResolvedAuth } from '../auth/resolve.js';
 import type { Io } from '../io/io.js';
 import type { Logger } from '../io/logger.js';
@@ -25,6 +26,8 @@ export interface JobContext {
 	readonly hooks: { retry?: Partial<RetryPolicy> };
 	auth(): Promise<ResolvedAuth>;
 	client(auth?: ResolvedAuth): Promise<AmplitudeClient>;
+	/** A client of Lytics' collect API with the run's Lytics token (`-o lytics:`). */
+	lytics(): Promise<CollectClient>;
 	/** A progress line redrawn from `describe`, given the columns it may fill (polled: the hot path only bumps counters). */
 	progress(describe: (columns: number) => string): ProgressLine;
 }

@@ -18,7 +18,14 @@ export interface Checkpoint<M> {
 }
 export type SinkItem<M> = string | Uint8Array | Checkpoint<M>;
 
-export type SinkTarget = { kind: 'file'; path: string } | { kind: 'stdout'; stream: Writable };
+/**
+Where the output goes: a file (the spool renamed into place), stdout (each unit copied out), or units handed to
+`deliver` whole (Lytics: each unit read from the spool as often as the deliverer needs, then dropped).
+*/
+export type SinkTarget = { kind: 'file'; path: string } | { kind: 'stdout'; stream: Writable } | { kind: 'units' };
+
+/** Reads the unit in the spool, from its start, into `into` (a chunk at a time, each awaited). */
+export type UnitCopy = (into?: (chunk: Buffer) => Promise<void>) => Promise<void>;
 
 
 /**
@@ -57,7 +64,7 @@ export class OutputSink<M> extends Writable {
 			Stdout: called at each checkpoint once the unit is in the spool and fsynced; `copy` writes it to the reader.
 			The caller commits its state around the copy (see state/journal.ts).
 			*/
-			deliver?: (marker: M, copy: () => Promise<void>) => Promise<void>;
+			deliver?: (marker: M, copy: UnitCopy) => Promise<void>;
 			/**
 			File: called with the finished, fsynced spool and the markers of the units it holds; renames it into place
 			(with the state, see state/journal.ts) and returns the published path.
@@ -84,7 +91,7 @@ export class OutputSink<M> extends Writable {
 	async open(): Promise<void> {
 		const tag = this.options.spoolTag ?? `amp-import-${process.pid}-${randomBytes(4).toString('hex')}`;
 		this.#spoolPath =
-			this.target.kind === 'file' ? join(dirname(this.target.path), `.${basename(this.target.path)}.${tag}.partial`) : join(tmpdir(), `${tag}.stdout.partial`);
+			this.target.kind === 'file' ? join(dirname(this.target.path), `.${basename(this.target.path)}.${tag}.partial`) : join(tmpdir(), `${tag}.${this.target.kind}.partial`);
 		try {
 			this.#handle = await open(this.#spoolPath, 'wx+', 0o644);
 			const handle = this.#handle;
@@ -179,27 +186,31 @@ export class OutputSink<M> extends Writable {
 
 	async #checkpoint(marker: M): Promise<void> {
 		await this.#finishSegment();
-		if (this.target.kind === 'stdout') {
-			const stream = this.target.stream;
-			const copy = () => this.#copyToStdout(stream);
+		if (this.target.kind !== 'file') {
+			const stream = this.target.kind === 'stdout' ? this.target.stream : undefined;
+			const toStdout = (chunk: Buffer) => writeOrClosed(stream!, chunk);
+			const copy: UnitCopy = (into = stream && toStdout) => {
+				if (!into) throw new Error('OutputSink: a units target is copied into its deliverer');
+				return this.#copyUnit(into);
+			};
 			await (this.options.deliver ? this.options.deliver(marker, copy) : copy());
+			await this.#handle!.truncate(0);
+			this.#offset = 0;
 		} else {
 			// A file's units become durable for readers only when it is renamed into place.
 			this.#pendingDurable.push(marker);
 		}
 	}
 
-	async #copyToStdout(stdout: Writable): Promise<void> {
+	async #copyUnit(into: (chunk: Buffer) => Promise<void>): Promise<void> {
 		const handle = this.#handle!;
 		for (let position = 0; position < this.#offset; ) {
 			const buffer = Buffer.allocUnsafe(Math.min(1 << 20, this.#offset - position));
 			const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
 			position += bytesRead;
-			await writeOrClosed(stdout, bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+			await into(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
 			this.bytesOut += bytesRead;
 		}
-		await handle.truncate(0);
-		this.#offset = 0;
 	}
 
 	/** Ends a successful run: publishes the file (or nothing more for stdout). Returns the output path. */
@@ -240,7 +251,7 @@ export class OutputSink<M> extends Writable {
 	async #publish(): Promise<string | undefined> {
 		await this.#flushAhead?.idle();
 		const handle = this.#handle!;
-		if (this.target.kind === 'stdout') {
+		if (this.target.kind !== 'file') {
 			this.#handle = undefined;
 			await handle.close();
 			await rm(this.#spoolPath, { force: true });

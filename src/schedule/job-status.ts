@@ -95,6 +95,11 @@ export function formatStatus(status: JobStatus): string {
 		rows.push(['pending', status.pending?.length ? '' : 'none']);
 		for (const p of status.pending ?? []) rows.push(['', `${p.cohortId} "${p.name}": request ${p.requestId} since ${p.requestedAt}`]);
 	}
+	const lytics = status.lastRun?.lytics as { stream?: string; records?: number; batches?: number; rejects?: number; possiblyDuplicated?: number } | undefined;
+	if (lytics?.stream) {
+		const extra = [lytics.rejects ? `${lytics.rejects} refused` : '', lytics.possiblyDuplicated ? `${lytics.possiblyDuplicated} possibly duplicated` : ''].filter(Boolean).join(', ');
+		rows.push(['delivered', `last run: ${lytics.records ?? 0} records to Lytics stream ${lytics.stream} in ${lytics.batches ?? 0} batches${extra ? ` (${extra})` : ''}`]);
+	}
 	if (status.running) rows.push(['running', `pid ${status.running.pid} on ${status.running.host} since ${status.running.startedAt}`]);
 	rows.push(['next run', `${status.nextRun.local} = ${status.nextRun.utc}`], ['state file', status.stateFile]);
 	const width = Math.max(...rows.map(([k]) => k.length));

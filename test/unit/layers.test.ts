@@ -12,7 +12,7 @@ const layers: string[][] = [
 	['cli'],
 	['events', 'cohorts', 'schedule', 'demo', 'doctor'],
 	['jobs', 'delivery'],
-	['pipeline', 'amplitude', 'auth', 'state'],
+	['pipeline', 'amplitude', 'auth', 'state', 'lytics'],
 	['config'],
 	['mapping'],
 	['bytes', 'runtime'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RetryObject } from 'got';
-import { backoffMs, retryDelayFunction, type RetryPolicy } from '../../src/amplitude/retry.js';
+import { backoffMs, retryDelayFunction, type RetryPolicy } from '../../src/runtime/retry.js';
 import { retryableStatuses, ruleFor } from '../../src/amplitude/status-policy.js';
 import { AmpImportError, ExitCode } from '../../src/errors.js';
 

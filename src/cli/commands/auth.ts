@@ -8,6 +8,7 @@ import { AmpImportError, usageError } from '../../errors.js';
 import { baseUrlFor } from '../../amplitude/hosts.js';
 import type { Credentials } from '../../amplitude/client.js';
 import { listCohorts } from '../../amplitude/cohorts-api.js';
+import { resolveLyticsToken } from '../../auth/lytics-token.js';
 
 export interface AuthAddOptions {
 	description?: string;
@@ -16,6 +17,8 @@ export interface AuthAddOptions {
 	force?: boolean;
 	/** False with --no-verify: save without the checking call. */
 	verify?: boolean;
+	/** --lytics: store a Lytics API token instead of Amplitude keys. */
+	lytics?: boolean;
 }
 
 /**
@@ -23,6 +26,7 @@ export interface AuthAddOptions {
 The label is checked before anything is asked, and the keys with one call before they are saved.
 */
 export async function authAdd(ctx: Context, label: string, options: AuthAddOptions): Promise<void> {
+	if (options.lytics) return addLyticsToken(ctx, label, options);
 	const region = parseRegion(options.region ?? 'us');
 	if (!region) throw usageError(`--region: expected one of ${regions.join(', ')}, got "${options.region}"`);
 	await ctx.store.checkLabel(label, Boolean(options.force));
@@ -76,16 +80,20 @@ async function verifyKeys(ctx: Context, label: string, credentials: Credentials,
 }
 
 export async function authList(ctx: Context, options: { json?: boolean }): Promise<void> {
-	const rows: Array<Record<'label' | 'region' | 'key' | 'description' | 'source', string>> = (await ctx.store.list()).map(([label, a]) => ({
+	type Row = Record<'label' | 'for' | 'region' | 'key' | 'description' | 'source', string>;
+	const rows: Row[] = (await ctx.store.list()).map(([label, a]) => ({
 		label,
+		for: 'amplitude',
 		region: a.region,
 		key: maskKey(a.apiKey),
 		description: a.description ?? '',
 		source: 'stored',
 	}));
 	if (ctx.io.env.AMPLITUDE_API_KEY) {
-		rows.unshift({ label: 'env', region: ctx.io.env.AMPLITUDE_REGION ?? 'us', key: maskKey(ctx.io.env.AMPLITUDE_API_KEY), description: 'AMPLITUDE_API_KEY / AMPLITUDE_SECRET_KEY', source: 'environment' });
+		rows.unshift({ label: 'env', for: 'amplitude', region: ctx.io.env.AMPLITUDE_REGION ?? 'us', key: maskKey(ctx.io.env.AMPLITUDE_API_KEY), description: 'AMPLITUDE_API_KEY / AMPLITUDE_SECRET_KEY', source: 'environment' });
 	}
+	for (const [label, t] of await ctx.store.listLytics()) rows.push({ label, for: 'lytics', region: '', key: maskKey(t.token), description: t.description ?? '', source: 'stored' });
+	if (ctx.io.env.LYTICS_API_TOKEN) rows.push({ label: 'env', for: 'lytics', region: '', key: maskKey(ctx.io.env.LYTICS_API_TOKEN), description: 'LYTICS_API_TOKEN', source: 'environment' });
 	if (options.json) {
 		for (const row of rows) ctx.io.stdout.write(`${JSON.stringify(row)}\n`);
 		return;
@@ -94,8 +102,45 @@ export async function authList(ctx: Context, options: { json?: boolean }): Promi
 		ctx.logger.info('no authorizations; add one with `amp-import auth add <label>`');
 		return;
 	}
-	const table = [['LABEL', 'REGION', 'API KEY', 'DESCRIPTION'], ...rows.map((r) => [r.label, r.region, r.key, r.description])];
+	const table = [['LABEL', 'FOR', 'REGION', 'KEY', 'DESCRIPTION'], ...rows.map((r) => [r.label, r.for, r.region, r.key, r.description])];
 	ctx.io.stdout.write(formatTable(table));
+}
+
+/** `auth add <label> --lytics`: a Lytics API token from a no-echo prompt, stdin or LYTICS_API_TOKEN, checked with a dry run. */
+async function addLyticsToken(ctx: Context, label: string, options: AuthAddOptions): Promise<void> {
+	await ctx.store.checkLabel(label, Boolean(options.force), 'lytics');
+	let token: string | undefined;
+	if (options.fromEnv) {
+		token = ctx.io.env.LYTICS_API_TOKEN;
+		if (!token) throw usageError('--from-env --lytics needs LYTICS_API_TOKEN to be set');
+	} else if (ctx.io.stdin.isTTY) {
+		token = await promptLine(ctx.io, 'Lytics API token (not shown): ', true);
+	} else {
+		[token] = await readStdinLines(ctx.io);
+	}
+	if (!token) throw usageError('a Lytics API token is needed', 'Type it at the prompt, or pipe it to stdin.');
+	ctx.logger.redactor.add(token);
+	if (options.verify !== false) {
+		const { config } = await ctx.config();
+		const client = await ctx.lyticsWithToken(token, { failFast: true });
+		await checkLytics(ctx, client, config.lytics.stream ?? 'amplitude_events', `not saved: `);
+	}
+	await ctx.store.addLytics(label, { token, description: options.description, createdAt: ctx.io.now().toISOString() }, Boolean(options.force));
+	ctx.logger.info(`saved Lytics token "${label}" (${maskKey(token)}) in ${ctx.store.path}`);
+}
+
+/** One `dryrun=true` collect request (Lytics checks it and stores nothing): the token, the endpoint and the stream. */
+async function checkLytics(ctx: Context, client: Awaited<ReturnType<Context['lytics']>>, stream: string, prefix = ''): Promise<void> {
+	try {
+		const outcome = await client.send(Buffer.from('[{"amp_import_check":true}]'), { stream, dryrun: true, filename: 'amp-import-check' }, ctx.signal);
+		if (outcome.kind === 'refused') throw new AmpImportError('data', `${prefix}Lytics refused a test record on ${stream} (HTTP ${outcome.status}: ${outcome.message})`);
+		ctx.logger.info(`checked: ${client.host} accepted the token (dryrun=true on stream ${stream}, nothing stored)`);
+	} catch (error) {
+		if (prefix && error instanceof AmpImportError && error.kind !== 'interrupted' && !error.message.startsWith(prefix)) {
+			throw new AmpImportError(error.kind, `${prefix}${error.message}`, { hint: `${error.hint ?? ''} To save the token anyway, add --no-verify.`.trim(), cause: error });
+		}
+		throw error;
+	}
 }
 
 export async function authRemove(ctx: Context, label: string): Promise<void> {
@@ -104,7 +149,16 @@ export async function authRemove(ctx: Context, label: string): Promise<void> {
 }
 
 /** `auth test`: one cheap real call (the cohort list) proves the key, the secret and the region together. */
-export async function authTest(ctx: Context, label?: string): Promise<void> {
+export async function authTest(ctx: Context, label?: string, options: { lytics?: boolean } = {}): Promise<void> {
+	if (options.lytics) {
+		const { config } = await ctx.config();
+		const resolved = await resolveLyticsToken({ label: label ?? config.lytics.auth, env: ctx.io.env, store: ctx.store });
+		const client = await ctx.lyticsWithToken(resolved.token, { failFast: true });
+		const stream = config.lytics.stream ?? 'amplitude_events';
+		await checkLytics(ctx, client, stream);
+		ctx.io.stdout.write(`ok ${resolved.label} lytics host=${client.host} stream=${stream}\n`);
+		return;
+	}
 	const auth = await ctx.auth(label ?? ctx.globals.auth);
 	const client = await ctx.client(auth, { failFast: true });
 	const cohorts = await listCohorts(client, { signal: ctx.signal });
@@ -120,7 +174,8 @@ export function registerAuth(program: Command, context: () => Context): void {
 		.option('--region <region>', 'us or eu (the project\'s data center)', 'us')
 		.option('--from-env', 'take the keys from AMPLITUDE_API_KEY and AMPLITUDE_SECRET_KEY')
 		.option('--force', 'replace an authorization with the same label')
-		.option('--no-verify', 'save without checking the keys against Amplitude')
+		.option('--no-verify', 'save without checking the keys against Amplitude (or the token against Lytics)')
+		.option('--lytics', 'store a Lytics API token (for `-o lytics:`) instead of Amplitude keys')
 		.addHelpText(
 			'after',
 			`
@@ -132,6 +187,7 @@ Examples:
   $ amp-import auth add eu-prod --region eu --description 'EU project'
   $ printf '%s\\n%s\\n' "$KEY" "$SECRET" | amp-import auth add ci    two lines on stdin
   $ amp-import auth add ci --from-env                     from AMPLITUDE_API_KEY / AMPLITUDE_SECRET_KEY
+  $ amp-import auth add lytics-prod --lytics              a Lytics API token (Lytics: Settings → Access Tokens)
 `,
 		)
 		.action((label: string, options: AuthAddOptions) => authAdd(context(), label, options));
@@ -146,7 +202,8 @@ Examples:
 		.action((label: string) => authRemove(context(), label));
 	auth
 		.command('test [label]')
-		.description('check an authorization against the real API (GET /api/3/cohorts)')
+		.description('check an authorization against the real API (GET /api/3/cohorts; with --lytics, a dryrun=true collect request)')
+		.option('--lytics', 'check the Lytics token a run would use (or the one named)')
 		.addHelpText('after', '\nExamples:\n  $ amp-import auth test          the authorization a run would use\n  $ amp-import auth test prod\n')
-		.action((label: string | undefined) => authTest(context(), label));
+		.action((label: string | undefined, options: { lytics?: boolean }) => authTest(context(), label, options));
 }

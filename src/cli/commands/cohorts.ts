@@ -44,7 +44,7 @@ export async function cohortsCommand(ctx: Context, flags: CohortsFlags): Promise
 	}
 	if (!flags.demo) return runCohorts(ctx, config, options);
 	const { withDemo } = await import('../demo.js');
-	await withDemo(ctx, config, (demo, client) => runCohorts(ctx, config, { ...options, pollMs: options.pollMs ?? 200, demo: { client, apiKey: demo.credentials.apiKey } }));
+	await withDemo(ctx, config, (demo, client) => runCohorts(ctx, config, { ...options, pollMs: options.pollMs ?? 200, demo: { client, apiKey: demo.credentials.apiKey } }), config.cohorts.output);
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

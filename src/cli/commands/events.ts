@@ -54,7 +54,7 @@ export async function eventsCommand(ctx: Context, flags: EventsFlags): Promise<v
 		return;
 	}
 	const { withDemo } = await import('../demo.js');
-	await withDemo(ctx, config, (demo, client) => runEvents(ctx, config, { stateDirFlag: false, dryRun: Boolean(flags.dryRun), demo: { client, first: demo.events.first, last: demo.events.last } }));
+	await withDemo(ctx, config, (demo, client) => runEvents(ctx, config, { stateDirFlag: false, dryRun: Boolean(flags.dryRun), demo: { client, first: demo.events.first, last: demo.events.last } }), config.events.output);
 }
 
 export function registerEvents(program: Command, context: () => Context): void {

@@ -53,6 +53,10 @@ export async function scheduleCommand(ctx: Context, flags: ScheduleFlags): Promi
 		environment: { AMP_IMPORT_HOME: configHome(io.env) },
 		jobArgs: ['--state-dir', stateDir],
 	};
+	const toLytics = names.some((name) => config[name].output?.startsWith('lytics:'));
+	if (toLytics && io.env.LYTICS_API_TOKEN && !config.lytics.auth) {
+		logger.warn('LYTICS_API_TOKEN is set in this shell only: cron and systemd will not see it. Store the token with `amp-import auth add <label> --lytics`.');
+	}
 	if (io.env.AMPLITUDE_API_KEY && !globals.auth && !config.auth) {
 		logger.warn('AMPLITUDE_API_KEY is set in this shell only: cron and systemd will not see it. Store the key with `amp-import auth add <label>`.');
 	}
