@@ -88,7 +88,11 @@ export async function deliverUnit(target: LyticsTarget, name: UnitName, copy: Un
 			hash = chainHash(hash, batch);
 			records += count;
 		},
-		(oversize) => target.rejects.add(name.filename, { message: `record of ${oversize.length} bytes is over the ${target.maxRecordBytes}-byte record limit; not sent` }, oversize).then(() => undefined),
+		async (oversize) => {
+			await target.rejects.add(name.filename, { message: `record of ${oversize.length} bytes is over the ${target.maxRecordBytes}-byte record limit; not sent` }, oversize);
+			stats.rejects++;
+			stats.rejectsPath = target.rejects.path;
+		},
 	);
 	await copy((chunk) => batcher.push(chunk));
 	await batcher.end();

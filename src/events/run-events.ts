@@ -233,6 +233,11 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 		output: outputPath ?? (run.lytics ? `Lytics stream ${run.lytics.stream}` : 'stdout'),
 		cursor: run.advance && lastWindow ? hourToCursor(lastWindow.last) : undefined,
 	};
+	// The last commit recorded the run's counts before its window was delivered: record the whole run's.
+	if (run.advance && lastWindow) {
+		const state = await run.advance.read();
+		if (state) await run.advance.write({ ...state, lastRun: { ...stats.summary({}), lytics: run.lytics?.stats.toJSON() } });
+	}
 	const human = stats.humanSummary({ ...where, range: `${where.range} (${hoursBetween(plan.first, plan.last)} h)` });
 	logger.summary('events run summary', { ...stats.summary(where), lytics: run.lytics?.stats.toJSON() }, [...human, ...(run.lytics?.stats.humanRows() ?? [])]);
 	if (stats.mapping.badValues) logger.warn(`${stats.mapping.badValues} value(s) could not be converted and were left out (see "bad values" above; --verbose says which records)`);
