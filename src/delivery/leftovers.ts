@@ -38,6 +38,21 @@ export async function removeLeftovers(job: 'events' | 'cohorts', projectKey: str
 	return removed;
 }
 
+/**
+Removes the temp files of atomic writes (`.<name>.<pid>.<hex>.tmp`, see atomic-file.ts) whose writer is gone: a run
+killed mid-write leaves one beside the state file it was replacing.
+*/
+export async function removeAtomicTemps(dir: string): Promise<number> {
+	let removed = 0;
+	for (const name of await readdir(dir).catch(() => [] as string[])) {
+		const match = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+		if (!match || Number(match[1]) === process.pid || alive(Number(match[1]))) continue;
+		await rm(join(dir, name), { force: true }).catch(() => undefined);
+		removed++;
+	}
+	return removed;
+}
+
 function alive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { RunLock } from '../state/lock.js';
 import type { Journal } from '../state/journal.js';
-import { removeLeftovers } from './leftovers.js';
+import { removeAtomicTemps, removeLeftovers } from './leftovers.js';
 
 /** What a run that keeps state holds while it runs. */
 export interface RunGuard {
@@ -31,7 +31,7 @@ export async function startRun(o: {
 	try {
 		if (await o.files?.journal.recover()) o.logger.info('completed the commit of a run that stopped after deciding it');
 		const folders = [...(o.output ? [dirname(o.output)] : []), ...(o.files ? [o.files.dir] : [])];
-		const swept = await removeLeftovers(o.job, o.files?.key, folders);
+		const swept = (await removeLeftovers(o.job, o.files?.key, folders)) + (o.files ? await removeAtomicTemps(o.files.dir) : 0);
 		if (swept) o.logger.debug(`removed ${swept} temp file(s) left by runs that were killed`);
 	} catch (error) {
 		await o.files?.lock.release();

@@ -26,8 +26,8 @@ const logSchema = z.strictObject({
 export type DeliveredUnit = z.infer<typeof unitSchema>;
 type DeliveryLogData = z.infer<typeof logSchema>;
 
-/** Units kept: enough for any range a run delivers at once; older ones are dropped, oldest first. */
-const keptUnits = 2000;
+/** Units kept by default: more than the windows of a year's backfill; older ones are dropped, oldest first. */
+const keptUnits = 500;
 
 /**
 What Lytics has accepted, unit by unit (an events window, a cohort's records), per job, project and stream. Written
@@ -38,7 +38,13 @@ export class DeliveryLog {
 	readonly #file: StateFile<DeliveryLogData>;
 	#data?: DeliveryLogData;
 
-	constructor(stateDir: string, job: 'events' | 'cohorts', projectKey: string, stream: string) {
+	constructor(
+		stateDir: string,
+		job: 'events' | 'cohorts',
+		projectKey: string,
+		stream: string,
+		private readonly keep = keptUnits,
+	) {
 		const safe = stream.replace(/[^A-Za-z0-9_.-]/g, '_');
 		this.#file = new StateFile(join(stateDir, `lytics-${job}-${projectKey}-${safe}.json`), logSchema);
 	}
@@ -56,7 +62,7 @@ export class DeliveryLog {
 		delete data.units[key];
 		data.units[key] = unit;
 		const keys = Object.keys(data.units);
-		for (const old of keys.slice(0, Math.max(0, keys.length - keptUnits))) delete data.units[old];
+		for (const old of keys.slice(0, Math.max(0, keys.length - this.keep))) delete data.units[old];
 		await this.#file.write(data);
 	}
 

@@ -33,12 +33,12 @@ describe('auth add / list / remove', () => {
 
 		const listed = await runCli(['auth', 'list'], { env });
 		expect(listed.code).toBe(0);
-		expect(listed.stdout).toMatch(/^LABEL\s+REGION\s+API KEY\s+DESCRIPTION\nprod\s+eu\s+abcd…wxyz\s+Production project\n$/);
+		expect(listed.stdout).toMatch(/^LABEL\s+FOR\s+REGION\s+KEY\s+DESCRIPTION\nprod\s+amplitude\s+eu\s+abcd…wxyz\s+Production project\n$/);
 		expect(listed.stdout + listed.stderr).not.toContain(SECRET);
 		expect(listed.stdout + listed.stderr).not.toContain(API_KEY);
 
 		const json = await runCli(['auth', 'list', '--json'], { env });
-		expect(JSON.parse(json.stdout)).toEqual({ label: 'prod', region: 'eu', key: 'abcd…wxyz', description: 'Production project', source: 'stored' });
+		expect(JSON.parse(json.stdout)).toEqual({ label: 'prod', for: 'amplitude', region: 'eu', key: 'abcd…wxyz', description: 'Production project', source: 'stored' });
 
 		expect((await runCli(['auth', 'remove', 'prod'], { env })).code).toBe(0);
 		expect((await runCli(['auth', 'list', '--json'], { env })).stdout).toBe('');
