@@ -1,6 +1,7 @@
 import type { Context } from './context.js';
 import { AmpImportError } from '../errors.js';
 import { runChecks, type CheckResult } from '../doctor/checks.js';
+import { resolveLyticsToken } from '../auth/lytics-token.js';
 
 const marks: Record<CheckResult['status'], string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' };
 
@@ -17,6 +18,16 @@ export async function doctor(ctx: Context): Promise<void> {
 		store: ctx.store,
 		resolveAuth: () => ctx.auth(),
 		client: (auth) => ctx.client(auth, { failFast: true }),
+		lytics: async () => {
+			const { config } = await ctx.config();
+			const needed = [config.events.output, config.cohorts.output].some((o) => o?.startsWith('lytics:'));
+			const resolved = await resolveLyticsToken({ label: config.lytics.auth, env: ctx.io.env, store: ctx.store }).catch((error: unknown) => {
+				if (needed || config.lytics.auth) throw error;
+				return undefined;
+			});
+			if (!resolved) return undefined;
+			return { client: await ctx.lyticsWithToken(resolved.token, { failFast: true }), label: resolved.label, stream: config.lytics.stream ?? 'amplitude_events', needed };
+		},
 	})) {
 		count++;
 		tally[result.status]++;

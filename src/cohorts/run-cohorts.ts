@@ -70,7 +70,7 @@ export async function runCohorts(ctx: JobContext, config: Config, options: Cohor
 		const mapping = new MemberMapping({ rename, raw: config.cohorts.shape === 'raw', workers: config.cohorts.workers });
 		const lytics =
 			guard && stream
-				? await openLyticsTarget(ctx, { job: 'cohorts', stream, config: config.lytics, stateDir, projectKey: options.demo ? undefined : files.key, dryrun: false, signal: guard.signal })
+				? openLyticsTarget(await ctx.lytics(), { job: 'cohorts', stream, config: config.lytics, stateDir, projectKey: options.demo ? undefined : files.key, dryrun: false, signal: guard.signal, logger: ctx.logger, now: io.now })
 				: undefined;
 		if (guard) runOutput = await openOutput(ctx, config, { files, state, stats, mapping, options, lockLost: guard.lockLost, lytics });
 		const all = await listCohorts(client, { signal: ctx.signal });

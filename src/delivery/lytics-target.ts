@@ -1,4 +1,5 @@
-import type { JobContext } from '../jobs/context.js';
+import type { CollectClient } from '../lytics/collect-client.js';
+import type { Logger } from '../io/logger.js';
 import type { LyticsConfig } from '../config/schema.js';
 import { dataError } from '../errors.js';
 import { DeliveryLog } from '../state/lytics-delivery.js';
@@ -10,11 +11,10 @@ import { RejectsFile } from './rejects-file.js';
 Everything a run needs to deliver into a Lytics stream: the client with the run's token, the log of accepted
 batches (per job, project and stream; none for a dry run, which records nothing), the rejects file and the counts.
 */
-export async function openLyticsTarget(
-	ctx: JobContext,
-	o: { job: 'events' | 'cohorts'; stream: string; config: LyticsConfig; timestampField?: string; stateDir: string; projectKey?: string; dryrun: boolean; signal: AbortSignal },
-): Promise<LyticsTarget> {
-	const client = await ctx.lytics();
+export function openLyticsTarget(
+	client: CollectClient,
+	o: { job: 'events' | 'cohorts'; stream: string; config: LyticsConfig; timestampField?: string; stateDir: string; projectKey?: string; dryrun: boolean; signal: AbortSignal; logger: Logger; now: () => Date },
+): LyticsTarget {
 	return {
 		client,
 		stream: o.stream,
@@ -23,11 +23,11 @@ export async function openLyticsTarget(
 		log: o.dryrun || !o.projectKey ? undefined : new DeliveryLog(o.stateDir, o.job, o.projectKey, o.stream),
 		batchBytes: o.config.batchBytes,
 		maxRecordBytes: o.config.maxRecordBytes,
-		rejects: new RejectsFile(o.stateDir, o.job, ctx.io.now()),
+		rejects: new RejectsFile(o.stateDir, o.job, o.now()),
 		stats: new LyticsStats(o.stream, o.dryrun),
-		logger: ctx.logger,
+		logger: o.logger,
 		signal: o.signal,
-		now: ctx.io.now,
+		now: o.now,
 	};
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import type { AmplitudeClient } from '../amplitude/client.js';
+import type { CollectClient } from '../lytics/collect-client.js';
 import { listCohorts } from '../amplitude/cohorts-api.js';
 import type { ResolvedAuth } from '../auth/resolve.js';
 import { maskKey, type CredentialsStore } from '../auth/store.js';
@@ -33,6 +34,8 @@ export interface DoctorInput {
 	resolveAuth: () => Promise<ResolvedAuth>;
 	/** A client that fails fast (no retries): a person is waiting. */
 	client: (auth: ResolvedAuth) => Promise<AmplitudeClient>;
+	/** A Lytics client with the token a run would use; undefined when none is stored or set. */
+	lytics: () => Promise<{ client: CollectClient; label: string; stream: string; needed: boolean } | undefined>;
 }
 
 /** Free space under which a run would likely fail (a day's export is spooled whole) and under which to warn. */
@@ -84,8 +87,12 @@ export async function* runChecks(input: DoctorInput): AsyncGenerator<CheckResult
 
 	if (!auth) {
 		for (const name of ['clock', 'dns', 'tls', 'api']) yield skip(name, 'needs an authorization');
-		return;
-	}
+	} else yield* networkChecks(input, auth);
+	yield loaded ? await lyticsCheck(input) : skip('lytics', 'needs the config');
+}
+
+async function* networkChecks(input: DoctorInput, auth: ResolvedAuth): AsyncGenerator<CheckResult> {
+	const { io } = input;
 	const url = new URL(auth.baseUrl);
 	const client = await input.client(auth);
 	yield await clockCheck(client, io, url.host, input.signal);
@@ -97,6 +104,19 @@ export async function* runChecks(input: DoctorInput): AsyncGenerator<CheckResult
 	}
 	yield url.protocol === 'https:' ? await tlsCheck(url) : skip('tls', `${url.origin} is not https`);
 	yield await apiCheck(client, input.signal);
+}
+
+/** One `dryrun=true` request (Lytics checks it, stores nothing), when a token is there or an output needs one. */
+async function lyticsCheck(input: DoctorInput): Promise<CheckResult> {
+	try {
+		const lytics = await input.lytics();
+		if (!lytics) return skip('lytics', 'no Lytics token stored or set (needed only for -o lytics:)');
+		const outcome = await lytics.client.send(Buffer.from('[{"amp_import_check":true}]'), { stream: lytics.stream, dryrun: true, filename: 'amp-import-doctor' }, input.signal);
+		if (outcome.kind === 'refused') return fail('lytics', new AmpImportError('data', `Lytics refused a test record on ${lytics.stream} (HTTP ${outcome.status}: ${outcome.message})`));
+		return ok('lytics', `token ${lytics.label} accepted by ${lytics.client.host} (dryrun=true on ${lytics.stream}, nothing stored)`);
+	} catch (error) {
+		return fail('lytics', error);
+	}
 }
 
 function nodeCheck(): CheckResult {

@@ -90,7 +90,7 @@ export async function runEvents(ctx: JobContext, config: Config, options: Events
 		const advance = continues && !options.dryRun ? files.state : undefined;
 		if (files && !continues) logger.warn(`--start ${isoHour(plan.first)} does not continue the cursor ${isoHour(cursor!)}; the cursor is left alone`);
 		const lytics = stream
-			? await openLyticsTarget(ctx, {
+			? openLyticsTarget(await ctx.lytics(), {
 					job: 'events',
 					stream,
 					config: config.lytics,
@@ -99,6 +99,8 @@ export async function runEvents(ctx: JobContext, config: Config, options: Events
 					projectKey: auth && projectKey(auth.credentials.apiKey, auth.region),
 					dryrun: options.dryRun,
 					signal: guard.signal,
+					logger,
+					now: io.now,
 				})
 			: undefined;
 		const run: RunContext = {

@@ -114,7 +114,7 @@ export class CollectClient {
 		}
 		if (status === 401 || status === 403) {
 			throw new AmpImportError('auth', `${what}: Lytics refused the API token (HTTP ${status} from ${this.host})${lyticsMessage(text)}`, {
-				hint: 'Check the Lytics API token (Lytics: Settings → Access Tokens) and its data-upload scope; store a new one with `amp-import auth add <label> --lytics --force`, or set LYTICS_API_TOKEN.',
+				hint: 'Check the Lytics API token (Lytics: Vault → Security → Access Tokens) and its data-upload scope; store a new one with `amp-import auth add <label> --lytics --force`, or set LYTICS_API_TOKEN.',
 			});
 		}
 		if (status === 404) {

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { isolatedEnv, runCli, tempDir } from '../helpers/run.js';
+import { startFakeLytics } from '../helpers/fake-lytics.js';
 
 /*
 `amp-import doctor` against a real local Amplitude stand-in (HTTP on 127.0.0.1: no DNS, no TLS to check), with one
@@ -49,7 +50,8 @@ describe('doctor', () => {
 		const result = await doctor();
 		expect(result.code).toBe(0);
 		const checks = result.stdout.split('\n').filter((l) => /^(ok|warn|FAIL|skip) /.test(l)).map((l) => l.slice(6, 17).trim());
-		expect(checks).toEqual(['node', 'config', 'credentials', 'auth', 'state dir', 'temp dir', 'clock', 'dns', 'tls', 'api']);
+		expect(checks).toEqual(['node', 'config', 'credentials', 'auth', 'state dir', 'temp dir', 'clock', 'dns', 'tls', 'api', 'lytics']);
+		expect(line(result.stdout, 'lytics')).toBe('skip  lytics       no Lytics token stored or set (needed only for -o lytics:)');
 		expect(line(result.stdout, 'credentials')).toMatch(/^ok {4}credentials {2}\/.*credentials\.json \(mode 600, 1 authorization\)$/);
 		expect(line(result.stdout, 'auth')).toContain(`prod: us, key doct…1234, host ${url}`);
 		expect(line(result.stdout, 'state dir')).toMatch(/writable, [\d.]+ [kMGT]?B free/);
@@ -57,7 +59,7 @@ describe('doctor', () => {
 		expect(line(result.stdout, 'dns')).toMatch(/^skip  dns {10}127\.0\.0\.1 is an address$/);
 		expect(line(result.stdout, 'tls')).toMatch(/^skip  tls {10}http:\/\/127\.0\.0\.1:\d+ is not https$/);
 		expect(line(result.stdout, 'api')).toMatch(/^ok {4}api .*the keys work \(1 cohorts\)$/);
-		expect(result.stdout).toMatch(/\n\d+ of 10 checks ok(, .*)?; none failed\n$/);
+		expect(result.stdout).toMatch(/\n\d+ of 11 checks ok(, .*)?; none failed\n$/);
 		expect(result.stdout + result.stderr).not.toContain(SECRET);
 	});
 
@@ -67,7 +69,7 @@ describe('doctor', () => {
 		expect(result.code).toBe(78);
 		expect(line(result.stdout, 'config')).toMatch(/^FAIL  config .*invalid configuration/);
 		expect(line(result.stdout, 'auth')).toMatch(/^skip  auth {9}needs the config$/);
-		expect(result.stderr).toContain('error ERR_AMP_CONFIG 1 of 10 checks failed: config');
+		expect(result.stderr).toContain('error ERR_AMP_CONFIG 1 of 11 checks failed: config');
 	});
 
 	it('a credentials file others can read: FAIL credentials, with the chmod to run', async () => {
@@ -120,6 +122,24 @@ describe('doctor', () => {
 		expect(result.code).toBe(78);
 		expect(result.stdout).toMatch(/FAIL {2}auth {9}no Amplitude credentials/);
 		expect(result.stdout).toMatch(/skip {2}api {10}needs an authorization/);
+	});
+});
+
+describe('doctor and Lytics', () => {
+	it('checks the Lytics token with one dryrun=true request: ok, then refused (77)', async () => {
+		const lytics = await startFakeLytics('doctor-lytics-token');
+		try {
+			const good = await doctor({ LYTICS_API_TOKEN: lytics.token, LYTICS_ENDPOINT: lytics.url });
+			expect(good.code).toBe(0);
+			expect(line(good.stdout, 'lytics')).toMatch(/^ok {4}lytics {7}token env accepted by 127\.0\.0\.1:\d+ \(dryrun=true on amplitude_events, nothing stored\)$/);
+			expect(lytics.stored('amplitude_events')).toEqual([]);
+			const bad = await doctor({ LYTICS_API_TOKEN: 'wrong-token', LYTICS_ENDPOINT: lytics.url });
+			expect(bad.code).toBe(77);
+			expect(line(bad.stdout, 'lytics')).toContain('Lytics refused the API token (HTTP 401');
+			expect(bad.stdout + bad.stderr).not.toContain('wrong-token');
+		} finally {
+			await lytics.close();
+		}
 	});
 });
 

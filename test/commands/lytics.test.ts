@@ -279,6 +279,22 @@ describe('Lytics tokens', () => {
 	});
 });
 
+describe('Lytics with the rest of the tool', () => {
+	it('-v logs each batch request without the token; schedule and --keep-updated take a lytics: output', async () => {
+		const verbose = await cli(['-v', 'events', '--backfill-days', '1', '-o', 'lytics:']);
+		expect(verbose.code).toBe(0);
+		expect(verbose.stderr).toMatch(/debug HTTP POST \/collect\/json\/amplitude_events 200 \d+ ms \d+ bytes/);
+		expect(verbose.stderr).not.toContain(lytics.token);
+		config({ events: { output: 'lytics:' }, cohorts: { output: 'lytics:' } });
+		const schedule = await cli(['schedule', '--format', 'cron']);
+		expect(schedule.code).toBe(0);
+		const lines = schedule.stdout.split('\n').filter((l) => /^\d/.test(l));
+		expect(lines).toHaveLength(2);
+		for (const line of lines) expect(line).not.toContain(' -o ');
+		expect(schedule.stderr).toContain('LYTICS_API_TOKEN is set in this shell only');
+	});
+});
+
 describe('the demo into Lytics', () => {
 	it('events --demo -o lytics: prints what the Lytics stand-in stored', async () => {
 		const result = await runCli(['events', '--demo', '-o', 'lytics:'], { env: isolatedEnv(home.path) });

@@ -187,7 +187,7 @@ Examples:
   $ amp-import auth add eu-prod --region eu --description 'EU project'
   $ printf '%s\\n%s\\n' "$KEY" "$SECRET" | amp-import auth add ci    two lines on stdin
   $ amp-import auth add ci --from-env                     from AMPLITUDE_API_KEY / AMPLITUDE_SECRET_KEY
-  $ amp-import auth add lytics-prod --lytics              a Lytics API token (Lytics: Settings → Access Tokens)
+  $ amp-import auth add lytics-prod --lytics              a Lytics API token (Lytics: Vault → Security → Access Tokens)
 `,
 		)
 		.action((label: string, options: AuthAddOptions) => authAdd(context(), label, options));
