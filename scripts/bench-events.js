@@ -4,7 +4,8 @@
 // and raw shapes and two export sizes (1x and 4x). A script that prints figures, not a test: `npm run bench` (builds
 // first). Knobs: BENCH_SIZES=1,4 BENCH_SHAPES=mapped,raw BENCH_EVENTS_PER_HOUR (10000) BENCH_HOURS (24 for 1x)
 // BENCH_NODE_ARGS (extra node flags for the amp-import process, e.g. --cpu-prof) BENCH_CONFIG (a config file for the
-// runs, e.g. to set events.workers).
+// runs, e.g. to set events.workers) BENCH_PROFILE (default | varied: the second data profile, scripts/synthetic-varied.js)
+// BENCH_OUTPUTS=file,pipe (to a file, or `-o -` into a pipe this script drains).
 // Generated zips are cached in $TMPDIR/amp-import-bench (same parameters, same bytes).
 import { spawn, execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -16,12 +17,16 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { binCommand } from './bin-command.js';
 import { syntheticEntries } from './synthetic-export.js';
+import { variedEntries } from './synthetic-varied.js';
 
 const gzip = promisify(gzipCallback);
 const sizes = (process.env.BENCH_SIZES ?? '1,4').split(',').map(Number);
 const shapes = (process.env.BENCH_SHAPES ?? 'mapped,raw').split(',');
 const eventsPerHour = Number(process.env.BENCH_EVENTS_PER_HOUR ?? 10_000);
 const baseHours = Number(process.env.BENCH_HOURS ?? 24);
+const profile = process.env.BENCH_PROFILE ?? 'default';
+const outputs = (process.env.BENCH_OUTPUTS ?? 'file').split(',');
+const entriesOf = profile === 'varied' ? variedEntries : syntheticEntries;
 const firstHour = Date.UTC(2026, 9, 1);
 const bin = new URL('../bin/amp-import.js', import.meta.url).pathname;
 const cacheDir = join(tmpdir(), 'amp-import-bench');
@@ -29,7 +34,7 @@ const work = mkdtempSync(join(tmpdir(), 'amp-bench-events-'));
 
 /** Writes (or reuses) a stored zip of `hours` hours, 4 gzipped NDJSON partitions an hour, Amplitude's names. */
 async function exportZip(hours) {
-	const name = `events-${hours}h-${eventsPerHour}.zip`;
+	const name = `events-${profile === 'default' ? '' : `${profile}-`}${hours}h-${eventsPerHour}.zip`;
 	const zipPath = join(cacheDir, name);
 	const manifestPath = `${zipPath}.json`;
 	if (existsSync(manifestPath)) return { zipPath, ...JSON.parse(readFileSync(manifestPath, 'utf8')) };
@@ -40,7 +45,7 @@ async function exportZip(hours) {
 	process.stdout.write(`generating ${hours} h x ${eventsPerHour.toLocaleString('en-US')} events…`);
 	for (let h = 0; h < hours; h++) {
 		const hourMs = firstHour + h * 3_600_000;
-		const entries = syntheticEntries({ seed: 1000 + h, firstHourMs: hourMs, hours: 1, eventsPerHour, partitions: 4 });
+		const entries = entriesOf({ seed: 1000 + h, firstHourMs: hourMs, hours: 1, eventsPerHour, partitions: 4 });
 		await Promise.all(
 			entries.map(async (entry) => {
 				const data = Buffer.from(entry.ndjson);
@@ -67,11 +72,13 @@ async function exportZip(hours) {
 }
 
 /** Runs a command under /usr/bin/time; returns wall seconds, CPU seconds (user + system), peak RSS (MB) and stderr. */
-async function timed(argv, env) {
+async function timed(argv, env, { pipe = false } = {}) {
 	const started = process.hrtime.bigint();
-	const child = spawn('/usr/bin/time', ['-f', '%M %U %S', ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+	const child = spawn('/usr/bin/time', ['-f', '%M %U %S', ...argv], { env, stdio: ['ignore', pipe ? 'pipe' : 'ignore', 'pipe'] });
 	let stderr = '';
 	child.stderr.on('data', (c) => (stderr += c));
+	// A reader at the other end of a pipe, as `amp-import events -o - | loader` has.
+	if (pipe) child.stdout.on('data', () => undefined);
 	const [code] = await once(child, 'exit');
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 	const lines = stderr.trim().split('\n');
@@ -91,7 +98,7 @@ await once(server, 'listening');
 const base = `http://127.0.0.1:${server.address().port}`;
 const hourArg = (ms) => new Date(ms).toISOString().slice(0, 13);
 
-console.log(`amp-import events benchmark: ${cpus().length} cores, Node ${process.version}, ${eventsPerHour.toLocaleString('en-US')} events/hour`);
+console.log(`amp-import events benchmark: ${cpus().length} cores, Node ${process.version}, ${eventsPerHour.toLocaleString('en-US')} events/hour, profile ${profile}`);
 const rows = [];
 for (const size of sizes) {
 	const hours = baseHours * size;
@@ -105,20 +112,20 @@ for (const size of sizes) {
 	// 10-40% over tens of seconds, and a floor timed once per size made the later ratios a lottery.
 	let before = await timed(floorCommand, process.env);
 	printFloor(before);
-	for (const shape of shapes) {
-		const out = join(work, `out-${size}-${shape}.ndjson`);
+	for (const shape of shapes) for (const output of outputs) {
+		const out = output === 'pipe' ? '-' : join(work, `out-${size}-${shape}.ndjson`);
 		const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(work, 'state') };
 		const args = ['--log-format', 'json', ...(process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : []), 'events', '--start', hourArg(firstHour), '--end', hourArg(firstHour + (hours - 1) * 3_600_000), '--window-hours', String(hours), '-o', out];
 		if (shape === 'raw') args.push('--raw');
-		const run = await timed([...binCommand(bin), ...args], env);
+		const run = await timed([...binCommand(bin), ...args], env, { pipe: output === 'pipe' });
 		const summary = run.stderr.split('\n').map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.summary)?.summary;
 		if (summary?.events !== data.events) throw new Error(`${shape} ${size}x: expected ${data.events} events, the run reported ${summary?.events}`);
-		rmSync(out, { force: true });
+		if (out !== '-') rmSync(out, { force: true });
 		const after = await timed(floorCommand, process.env);
 		const floor = (before.seconds + after.seconds) / 2;
-		const row = { size: `${size}x`, shape, events: data.events, seconds: run.seconds, cpu: run.cpu, eventsPerSecond: data.events / run.seconds, mbPerSecond: mb / run.seconds, ratio: run.seconds / floor, rssMb: run.rssMb, floor };
+		const row = { size: `${size}x`, shape: `${shape} ${output}`, events: data.events, seconds: run.seconds, cpu: run.cpu, eventsPerSecond: data.events / run.seconds, mbPerSecond: mb / run.seconds, ratio: run.seconds / floor, rssMb: run.rssMb, floor };
 		rows.push(row);
-		console.log(`  amp-import ${shape.padEnd(6)}            ${run.seconds.toFixed(2).padStart(7)} s  ${row.mbPerSecond.toFixed(0).padStart(4)} MB/s  ${Math.round(row.eventsPerSecond).toLocaleString('en-US').padStart(8)} events/s  ${row.ratio.toFixed(2)}x floor  CPU ${run.cpu.toFixed(1)} s  peak RSS ${row.rssMb.toFixed(0)} MB`);
+		console.log(`  amp-import ${row.shape.padEnd(11)}       ${run.seconds.toFixed(2).padStart(7)} s  ${row.mbPerSecond.toFixed(0).padStart(4)} MB/s  ${Math.round(row.eventsPerSecond).toLocaleString('en-US').padStart(8)} events/s  ${row.ratio.toFixed(2)}x floor  CPU ${run.cpu.toFixed(1)} s  peak RSS ${row.rssMb.toFixed(0)} MB`);
 		printFloor(after);
 		before = after;
 	}
@@ -126,7 +133,7 @@ for (const size of sizes) {
 server.close();
 rmSync(work, { recursive: true, force: true });
 
-console.log(`\n| export | shape | events | seconds | events/s | MB/s of JSON | floor s | × floor | CPU s | peak RSS |`);
+console.log(`\nprofile ${profile}\n| export | shape, output | events | seconds | events/s | MB/s of JSON | floor s | × floor | CPU s | peak RSS |`);
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
 	console.log(`| ${r.size} | ${r.shape} | ${r.events.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${r.mbPerSecond.toFixed(0)} | ${r.floor.toFixed(2)} | ${r.ratio.toFixed(2)} | ${r.cpu.toFixed(1)} | ${r.rssMb.toFixed(0)} MB |`);

@@ -4,6 +4,7 @@ import { compileByteMapper } from '../mapping/byte-mapper.js';
 import { compileLineMapper, MappingStats } from '../mapping/compile.js';
 import { eventTimestampKeys } from '../mapping/events-table.js';
 import { needsRepair, rawEvent, writeRepaired } from '../mapping/raw-event.js';
+import { countFallback, fallbacks } from '../mapping/transforms/transform.js';
 import { isJsonContainer, parseExact, stringifyExact } from '../mapping/exact-json.js';
 import * as json from '../mapping/json-scan.js';
 import { isExportLayoutRange } from '../mapping/timestamps.js';
@@ -30,6 +31,8 @@ export interface BlockResult {
 	idKinds: Uint8Array;
 	ids: Uint32Array;
 	otherIds: string[];
+	/** Where lines and values left the byte path, by reason, with counts (a debug summary of the run sums them). */
+	fallbacks: Array<[string, number]>;
 	/** Block-relative (0-based) indexes of lines that are not JSON objects; they have no output line. */
 	bad: number[];
 	/** The first characters of the first few bad lines, for the error message. */
@@ -90,7 +93,16 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 				start = next;
 				continue;
 			}
-			if (rawScanner?.scan(buf, start, end) && timestampsInLayout(buf, rawScanner) && rawScanner.sites >= 0) {
+			if (byteMapper) countFallback('line: scanner unsure, parsed whole');
+			const scanned = rawScanner !== undefined && rawScanner.scan(buf, start, end);
+			const inLayout = scanned && timestampsInLayout(buf, rawScanner);
+			if (rawScanner) {
+				if (!scanned) countFallback('raw line: scanner unsure, parsed whole');
+				else if (!inLayout) countFallback('raw line: a timestamp to repair, parsed whole');
+				else if (rawScanner.sites < 0) countFallback('raw line: too many arrays to repair, parsed whole');
+				else if (rawScanner.objectInArray) countFallback('raw line: arrays of objects encoded from bytes');
+			}
+			if (inLayout && rawScanner.sites >= 0) {
 				idList.addScanned(buf, rawScanner, 0);
 				if (!rawScanner.objectInArray && lineEnd === end && end < buf.length) {
 					// Unchanged and newline-terminated: extend the run of input bytes passed through.
@@ -130,7 +142,9 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 		}
 		flushRun();
 		const bytes = untouched ? input : out.moveInto(input);
-		return { bytes, ...idList.done(), bad, badSamples, badValues: [...stats.badValuesByField] };
+		const counted = [...fallbacks];
+		fallbacks.clear();
+		return { bytes, ...idList.done(), fallbacks: counted, bad, badSamples, badValues: [...stats.badValuesByField] };
 	};
 }
 

@@ -19,7 +19,7 @@ export interface EntryBlock extends LineBlock {
 	entry: string;
 }
 
-/** Marks the end of a window: all its events are before this in the stream. */
+/** Marks the end of a unit (a window, or its hours up to one): all its events are before this in the stream. */
 export interface WindowDone {
 	first: number;
 	last: number;
@@ -38,6 +38,11 @@ export interface ExportSourceOptions {
 	retry: RetryPolicy;
 	stats: EventsRunStats;
 	logger: Logger;
+	/**
+	`hour`: a checkpoint each time the zip moves on to a later hour (entries come in hour order), so stdout and Lytics
+	get, and commit, each hour as soon as it is read. `window` (a file): one checkpoint a window.
+	*/
+	unit?: 'window' | 'hour';
 	signal: AbortSignal;
 	sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -59,6 +64,8 @@ export async function* exportSource(o: ExportSourceOptions): AsyncGenerator<Entr
 		o.stats.hours.inWindow = 0;
 		o.stats.enter('waiting');
 		const zipPath = join(o.tempDir, `export-${exportHour(window.first)}-${exportHour(window.last)}.zip`);
+		/** Where the unit being read began: the window's first hour, or the hour after the last hour checkpointed. */
+		let unitFirst = window.first;
 		try {
 			const outcome = await fetchWindow(o, window, zipPath, label);
 			if (outcome.kind === 'rejected') {
@@ -83,7 +90,19 @@ export async function* exportSource(o: ExportSourceOptions): AsyncGenerator<Entr
 				o.logger.debug(`export ${label}: no data (404)`);
 			} else {
 				const hoursSeen = new Set<string>();
-				for await (const batch of decodeZip(o, zipPath, hoursSeen)) yield batch;
+				let hourInUnit: number | undefined;
+				for await (const item of decodeZip(o, zipPath, hoursSeen)) {
+					if (typeof item === 'number') {
+						// The zip moved on to the hour `item`: the hours before it are complete.
+						if (o.unit === 'hour' && hourInUnit !== undefined && item > hourInUnit) {
+							yield { checkpoint: { first: unitFirst, last: hourInUnit } };
+							unitFirst = addHours(hourInUnit, 1);
+						}
+						hourInUnit = item;
+						continue;
+					}
+					yield item;
+				}
 				o.stats.emptyHours += hours - hoursSeen.size;
 			}
 		} finally {
@@ -92,7 +111,7 @@ export async function* exportSource(o: ExportSourceOptions): AsyncGenerator<Entr
 		o.stats.windows++;
 		o.stats.hours.done += hours;
 		o.stats.hours.inWindow = 0;
-		yield { checkpoint: window };
+		yield { checkpoint: { first: unitFirst, last: window.last } };
 		start = addHours(window.last, 1);
 	}
 }
@@ -136,12 +155,15 @@ async function zipProblem(zipPath: string): Promise<string> {
 	}
 }
 
-async function* decodeZip(o: ExportSourceOptions, zipPath: string, hoursSeen: Set<string>): AsyncGenerator<EntryBlock> {
+/** The blocks of the zip's entries, and before each entry the hour it holds (epoch ms). */
+async function* decodeZip(o: ExportSourceOptions, zipPath: string, hoursSeen: Set<string>): AsyncGenerator<EntryBlock | number> {
 	const skip = (name: string) => {
 		o.stats.skippedEntries++;
 		o.logger.warn(`skipping zip entry "${name}": not named like <app>/<app>_<YYYY-MM-DD>_<H>#<n>.json.gz`);
 	};
 	for await (const { entry, chunks } of readExportZip(zipPath, skip)) {
+		// First the hour, so a checkpoint of the hours before it counts none of this entry.
+		yield Date.parse(`${entry.date}T${String(entry.hour).padStart(2, '0')}:00:00Z`);
 		o.stats.files++;
 		o.stats.current.entry = entry.name;
 		if (o.stats.phase.name !== 'reading') o.stats.enter('reading');

@@ -64,6 +64,7 @@ export function mapBlocks<M>(o: MapBlocksOptions) {
 			const { result, entry, firstLine } = item;
 			if (result.bad.length) countBad(result, entry, firstLine);
 			for (const [field, count] of result.badValues) stats.mapping.recordBad(field, count);
+			for (const [reason, count] of result.fallbacks) stats.fallbacks.set(reason, (stats.fallbacks.get(reason) ?? 0) + count);
 			stats.eventsRead += result.events;
 			const duplicates: number[] = [];
 			let other = 0;

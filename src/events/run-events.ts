@@ -195,6 +195,8 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 			logger,
 			signal: run.signal,
 			sleep: io.sleep,
+			// A reader of stdout, and Lytics, get each hour as soon as it is read (and the cursor moves with it).
+			unit: ev.output && ev.output !== '-' && !run.lytics ? 'window' : 'hour',
 		});
 		// A line per window with that window's own counts (the progress line says the same on a terminal).
 		let before = { events: 0, files: 0, bytes: 0, at: Date.now() };
@@ -205,7 +207,7 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 					const now = { events: stats.events, files: stats.files, bytes: stats.bytesDownloaded, at: Date.now() };
 					if (!progress.active) {
 						logger.info(
-							`window ${stats.window.index}/${stats.window.count} ${isoHour(w.first)}..${isoHour(w.last)}: ${formatCount(now.events - before.events)} events, ` +
+							`${isoHour(w.first)}..${isoHour(w.last)} (window ${stats.window.index}/${stats.window.count}): ${formatCount(now.events - before.events)} events, ` +
 								`${formatCount(now.files - before.files)} files, ${formatBytes(now.bytes - before.bytes)} in ${formatDuration(now.at - before.at)}`,
 						);
 					}
@@ -242,6 +244,10 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 	}
 	const human = stats.humanSummary({ ...where, range: `${where.range} (${hoursBetween(plan.first, plan.last)} h)` });
 	logger.summary('events run summary', { ...stats.summary(where), lytics: run.lytics?.stats.toJSON() }, [...human, ...(run.lytics?.stats.humanRows() ?? [])]);
+	if (logger.enabled('debug')) {
+		const reasons = [...stats.fallbacks].sort((a, b) => b[1] - a[1]);
+		logger.debug(`byte path: ${formatCount(stats.eventsRead)} lines; left it: ${reasons.length ? reasons.map(([r, n]) => `${r} ${formatCount(n)}`).join('; ') : 'none'}`);
+	}
 	if (stats.mapping.badValues) logger.warn(`${stats.mapping.badValues} value(s) could not be converted and were left out (see "bad values" above; --verbose says which records)`);
 	checkRejects(run.lytics);
 }

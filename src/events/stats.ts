@@ -22,6 +22,8 @@ export class EventsRunStats {
 	bytesDownloaded = 0;
 	bytesInflated = 0;
 	readonly mapping = new MappingStats();
+	/** Lines and values that left the byte path, by reason (the debug summary). */
+	readonly fallbacks = new Map<string, number>();
 	/** What the progress line shows. */
 	current = { window: '', entry: '', hour: '' };
 	/** What the run is doing now: waiting for Amplitude to build the export, downloading it, or reading it. */

@@ -28,6 +28,7 @@ export class Batcher {
 			this.#carry = undefined;
 			if (line.length) await this.#add(line);
 		}
+		// A copy: the chunk's buffer is read into again.
 		if (start < chunk.length) this.#carry = Buffer.concat(this.#carry ? [this.#carry, chunk.subarray(start)] : [chunk.subarray(start)]);
 	}
 
@@ -39,13 +40,14 @@ export class Batcher {
 		await this.#flush();
 	}
 
+	/** `record` may be a view of a chunk whose buffer is reused: a record kept for a batch is copied. */
 	async #add(record: Buffer): Promise<void> {
-		if (record.length > this.limits.maxRecordBytes) return this.onOversize(record);
+		if (record.length > this.limits.maxRecordBytes) return this.onOversize(Buffer.from(record));
 		// `[` and `]`, and a comma before every record but the first.
 		const grown = this.#bytes + record.length + (this.#records.length ? 1 : 2);
 		if (this.#records.length && grown > this.limits.maxBatchBytes) await this.#flush();
 		this.#bytes += record.length + (this.#records.length ? 1 : 2);
-		this.#records.push(record);
+		this.#records.push(Buffer.from(record));
 	}
 
 	async #flush(): Promise<void> {

@@ -86,5 +86,5 @@ export function compileByteMapper(rows: readonly FieldRow[]): ByteMapper | undef
 /** A transform's byte writer: its own fast form, or the ordinary path on that one value. */
 function writerOf(name: TransformName): Writer {
 	const t: Transform = transforms[name];
-	return t.fromBytes ?? viaParse(t.convert);
+	return t.fromBytes ?? viaParse(t.convert, name);
 }

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { fsError } from '../errors.js';
 import { FlushAhead } from './flush-ahead.js';
+import { YoungCollector } from '../runtime/young-collector.js';
 import { OutputClosedError, writeOrClosed } from './stdout-writes.js';
 
 export { OutputClosedError };
@@ -202,10 +203,19 @@ export class OutputSink<M> extends Writable {
 		}
 	}
 
+	/** A units target's one buffer for every copy (its deliverer copies what it keeps). */
+	#copyBuffer?: Buffer;
+	/** Stdout's chunks are fresh Buffers (a stream may keep them): spent ones are freed by a collection (RSS). */
+	readonly #collector = new YoungCollector();
+
 	async #copyUnit(into: (chunk: Buffer) => Promise<void>): Promise<void> {
 		const handle = this.#handle!;
+		const reuse = this.target.kind === 'units';
+		const copyBuffer = reuse ? (this.#copyBuffer ??= Buffer.allocUnsafe(1 << 20)) : undefined;
 		for (let position = 0; position < this.#offset; ) {
-			const buffer = Buffer.allocUnsafe(Math.min(1 << 20, this.#offset - position));
+			const size = Math.min(1 << 20, this.#offset - position);
+			const buffer = copyBuffer ? copyBuffer.subarray(0, size) : Buffer.allocUnsafe(size);
+			if (!copyBuffer) this.#collector.count(size);
 			const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
 			position += bytesRead;
 			await into(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
 import { isolatedEnv, runCli, tempDir } from '../helpers/run.js';
 
 /* What a new user meets in the first hour: help, mistakes at the command line, the logs and the summary. */
@@ -78,12 +79,15 @@ describe('mistakes at the command line', () => {
 });
 
 describe('logs and the summary', () => {
-	it('off a terminal: every line timestamped, a line per window with its own counts, a summary for people', async () => {
+	it('off a terminal: every line timestamped, a line per unit (a window, or an hour on stdout) with its own counts, a summary for people', async () => {
+		const file = await runCli(['events', '--demo', '-o', join(home.path, 'demo.ndjson')], { env });
+		expect(file.stderr).toMatch(/ info 2026-10-01T00\.\.2026-10-01T02 \(window 1\/1\): 12 events, 6 files, [\d.]+ kB in \d+ ms\n/);
 		const result = await runCli(['events', '--demo', '-o', '-'], { env });
 		expect(result.code).toBe(0);
 		const lines = result.stderr.trimEnd().split('\n');
 		for (const line of lines) expect(line).toMatch(new RegExp(`${stamp.source}|^ {2}\\S`));
-		expect(result.stderr).toMatch(/ info window 1\/1 2026-10-01T00\.\.2026-10-01T02: 12 events, 6 files, [\d.]+ kB in \d+ ms\n/);
+		expect(result.stderr).toMatch(/ info 2026-10-01T00\.\.2026-10-01T00 \(window 1\/1\): 4 events, 2 files, /);
+		expect(result.stderr).toMatch(/ info 2026-10-01T02\.\.2026-10-01T02 \(window 1\/1\): 4 events, 2 files, /);
 		const summary = result.stderr.slice(result.stderr.indexOf('events run summary'));
 		expect(summary).toMatch(/\n {2}events {6}12\n/);
 		expect(summary).toMatch(/\n {2}downloaded {2}[\d.]+ kB \([\d.]+ kB of JSON\)\n/);

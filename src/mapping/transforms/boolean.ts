@@ -12,7 +12,7 @@ function convert(value: unknown): unknown {
 	return word ?? invalid;
 }
 
-const parsed = viaParse(convert);
+const parsed = viaParse(convert, 'boolean');
 
 export const boolean: Transform = {
 	convert,

@@ -7,7 +7,7 @@ function convert(value: unknown): unknown {
 	return typeof value === 'string' ? (toRfc3339(value) ?? invalid) : invalid;
 }
 
-const parsed = viaParse(convert);
+const parsed = viaParse(convert, 'date');
 
 export const date: Transform = {
 	convert,

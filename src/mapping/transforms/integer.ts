@@ -11,7 +11,7 @@ function convert(value: unknown): unknown {
 	return invalid;
 }
 
-const parsed = viaParse(convert);
+const parsed = viaParse(convert, 'integer');
 
 export const integer: Transform = {
 	convert,

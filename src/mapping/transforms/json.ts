@@ -8,7 +8,7 @@ function convert(value: unknown): unknown {
 	return typeof value === 'string' ? value : stringifyExact(value);
 }
 
-const parsed = viaParse(convert);
+const parsed = viaParse(convert, 'json');
 
 export const json: Transform = {
 	convert,

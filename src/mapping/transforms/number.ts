@@ -11,7 +11,7 @@ function convert(value: unknown): unknown {
 	return invalid;
 }
 
-const parsed = viaParse(convert);
+const parsed = viaParse(convert, 'number');
 
 export const number: Transform = {
 	convert,

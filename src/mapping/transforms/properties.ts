@@ -29,7 +29,7 @@ function flattenInto(out: Record<string, string>, object: Record<string, unknown
 	return count;
 }
 
-const parsed = viaParse(flattenProperties);
+const parsed = viaParse(flattenProperties, 'properties');
 
 export const properties: Transform = {
 	convert: flattenProperties,

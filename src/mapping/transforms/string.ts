@@ -12,7 +12,7 @@ function convert(value: unknown): unknown {
 	return stringifyExact(value);
 }
 
-const parsed = viaParse(convert);
+const parsed = viaParse(convert, 'string');
 
 export const string: Transform = {
 	convert,

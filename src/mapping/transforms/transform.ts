@@ -39,9 +39,23 @@ function parseValue(b: Buffer, kind: number, start: number, end: number): unknow
 	return parseExact(b.toString('utf8', quoted ? start - 1 : start, quoted ? end + 1 : end));
 }
 
+/**
+How often the byte path handed a value to the ordinary path, by transform and value kind (`properties object`,
+`string escaped`): per thread, taken and reset with each block (events/event-block.ts), summed in the run's debug
+summary. Where the varied data leaves the fast path is read here.
+*/
+export const fallbacks = new Map<string, number>();
+
+const kindNames = ['missing', 'string', 'escaped string', 'number', 'true', 'false', 'null', 'object', 'array'];
+
+export function countFallback(reason: string): void {
+	fallbacks.set(reason, (fallbacks.get(reason) ?? 0) + 1);
+}
+
 /** The ordinary way, for one value of a scanned line: parse it, convert it, encode the result. */
-export function viaParse(convert: Transform['convert']): ByteWriter {
+export function viaParse(convert: Transform['convert'], label = 'value'): ByteWriter {
 	return (b, kind, start, end, out) => {
+		countFallback(`${label} ${kindNames[kind] ?? kind}`);
 		const converted = convert(parseValue(b, kind, start, end), {});
 		if (converted === absent || converted === invalid) return converted;
 		out.writeText(JSON.stringify(converted));

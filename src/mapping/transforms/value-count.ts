@@ -7,7 +7,7 @@ function convert(value: unknown): unknown {
 	return typeof value === 'string' ? { [value]: 1 } : invalid;
 }
 
-const parsed = viaParse(convert);
+const parsed = viaParse(convert, 'value-count');
 
 export const valueCount: Transform = {
 	convert,
