@@ -25,6 +25,7 @@ export const char = {
 	lowerN: 110,
 	lowerR: 114,
 	lowerT: 116,
+	lowerU: 117,
 	openBrace: 123,
 	closeBrace: 125,
 } as const;

@@ -16,6 +16,11 @@ export class LineBuffer {
 		return this.#length;
 	}
 
+	/** What has been written, as a view (valid until the next write). */
+	get written(): Buffer {
+		return this.#buf.subarray(0, this.#length);
+	}
+
 	reset(): void {
 		this.#length = 0;
 	}
@@ -49,7 +54,7 @@ export class LineBuffer {
 		this.#length += n;
 	}
 
-	/** Writes `source[start, end)` as a JSON string: quoted, its quotes escaped (it must hold no backslash or control). */
+	/** Writes `source[start, end)` as a JSON string: quoted, its quotes and backslashes escaped (it must hold no control character). */
 	writeQuoted(source: Buffer, start: number, end: number): void {
 		if (this.#buf.length - this.#length < (end - start) * 2 + 2) this.#grow((end - start) * 2 + 2);
 		const buf = this.#buf;
@@ -57,7 +62,7 @@ export class LineBuffer {
 		buf[at++] = char.quote;
 		for (let i = start; i < end; i++) {
 			const c = source[i]!;
-			if (c === char.quote) buf[at++] = char.backslash;
+			if (c === char.quote || c === char.backslash) buf[at++] = char.backslash;
 			buf[at++] = c;
 		}
 		buf[at++] = char.quote;

@@ -1,20 +1,50 @@
 import { char } from '../bytes/chars.js';
-import type { LineBuffer } from '../bytes/line-buffer.js';
+import { LineBuffer } from '../bytes/line-buffer.js';
+import { writeEscapedString } from './escaped-string.js';
 
 /**
 Writes the JSON array or object at `b[start, end)` (validated by the scanner) the way
 `JSON.stringify(JSON.stringify(JSON.parse(text)))` would, that is as a JSON string holding its canonical JSON
-text, when its bytes already are that text: compact, no escapes in strings, numbers as JavaScript writes them
+text, when its bytes already are that text, or become it once strings with escapes take JSON.stringify's form:
+compact, numbers as JavaScript writes them
 (isCanonicalNumber), no integer-like, `__proto__` or repeated keys (an object would reorder or drop those). That is
 the common case for the `data` object and for arrays in property maps, and it saves parsing and encoding them
 twice. False (nothing written) otherwise; the caller then parses.
 */
 export function writeCanonicalAsString(b: Buffer, start: number, end: number, out: LineBuffer): boolean {
 	keyCount = 0;
+	sawEscapes = false;
 	if (canonicalEnd(b, start) !== end) return false;
-	out.writeQuoted(b, start, end);
+	if (!sawEscapes) {
+		out.writeQuoted(b, start, end);
+		return true;
+	}
+	// Strings with escapes: the canonical text has them in JSON.stringify's form (escaped-string.ts), then quoted.
+	scratch.reset();
+	for (let i = start, run = start; ; ) {
+		const open = b.indexOf(char.quote, i);
+		if (open === -1 || open >= end) {
+			scratch.writeRange(b, run, end);
+			break;
+		}
+		let close = open + 1;
+		let escaped = false;
+		for (let d = b[close]; d !== char.quote; d = b[++close]) if (d === char.backslash) (escaped = true), close++;
+		if (escaped) {
+			scratch.writeRange(b, run, open);
+			writeEscapedString(b, open + 1, close, scratch);
+			run = close + 1;
+		}
+		i = close + 1;
+	}
+	const text = scratch.written;
+	out.writeQuoted(text, 0, text.length);
 	return true;
 }
+
+/** Whether the value canonicalEnd last walked holds a string with escapes (keys never do: those are refused). */
+let sawEscapes = false;
+const scratch = new LineBuffer(1 << 12);
 
 const maxKeys = 256;
 /** Hashes of the keys of the objects being walked, innermost last (siblings only are compared). */
@@ -25,7 +55,7 @@ let keyCount = 0;
 function canonicalEnd(b: Buffer, i: number): number {
 	const c = b[i];
 	if (c === char.quote) {
-		for (let d = b[++i]; d !== char.quote; d = b[++i]) if (d === char.backslash) return -1;
+		for (let d = b[++i]; d !== char.quote; d = b[++i]) if (d === char.backslash) (sawEscapes = true), i++;
 		return i + 1;
 	}
 	if (c === char.openBrace) return objectEnd(b, i + 1);

@@ -3,6 +3,7 @@ import type { LineBuffer } from '../bytes/line-buffer.js';
 import { fnvOffset, fnvPrime, numberTextEnd, plainKey, plainKeyEnd, writeCanonicalAsString } from './canonical-bytes.js';
 import { skipSpace } from './json-scan.js';
 import { parseExact, stringifyExact } from './exact-json.js';
+import { writeEscapedString } from './escaped-string.js';
 
 /**
 flattenProperties (values.ts) on bytes: writes the property map that starts with `{` at `b[start]` (already
@@ -74,8 +75,8 @@ function writeLeaf(b: Buffer, i: number, c: number, out: LineBuffer): number {
 		let j = i + 1;
 		let escaped = false;
 		for (let d = b[j]; d !== char.quote; d = b[++j]) if (d === char.backslash) (escaped = true), j++;
-		// A string with no escapes is written as it came; one with escapes, decoded and encoded again.
-		if (escaped) out.writeText(JSON.stringify(JSON.parse(b.toString('utf8', i, j + 1))));
+		// A string with no escapes is written as it came; one with escapes, in JSON.stringify's form (escaped-string.ts).
+		if (escaped) writeEscapedString(b, i + 1, j, out);
 		else out.writeRange(b, i, j + 1);
 		return j + 1;
 	}

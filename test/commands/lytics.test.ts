@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startFakeAmplitude, uuidsForHours, type FakeAmplitude } from '../helpers/fake-amplitude-server.js';
 import { startFakeLytics, type FakeLytics } from '../helpers/fake-lytics.js';
 import { zipForHours } from '../helpers/fake-export.js';
+import { buildZip, syntheticEntries } from '../../scripts/synthetic-export.js';
 import { isolatedEnv, runCli, tempDir, type RunOptions } from '../helpers/run.js';
 
 /*
@@ -131,6 +132,22 @@ describe('events into Lytics', () => {
 		expect(new Set(stored)).toEqual(new Set(truth()));
 		expect(stored.length).toBe(truth().length + second.length);
 		expect(rerun.stderr).toContain(`duplicates   ${second.length} possibly duplicated`);
+	});
+
+	it('each hour is a unit as soon as the zip moves past it; an empty hour joins the next, the last unit ends the window', async () => {
+		const first = Date.parse('2026-11-27T08:00:00Z');
+		amplitude.onExport = async (_call, response) => {
+			const entries = [first, first + 2 * 3_600_000].flatMap((hour) => syntheticEntries({ seed: hour / 3_600_000, firstHourMs: hour, hours: 1, eventsPerHour: 3, partitions: 2 }));
+			const zip = await buildZip(entries);
+			response.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length });
+			response.end(zip);
+			return true;
+		};
+		const result = await rawDay();
+		expect(result.code).toBe(0);
+		expect([...new Set(posts().map((r) => r.query.get('filename')))]).toEqual(['amplitude-events-20261127T08-20261127T08', 'amplitude-events-20261127T09-20261127T10']);
+		expect(cursor()).toBe('2026-11-28T07');
+		expect(storedUuids()).toHaveLength(6);
 	});
 
 	it('429 and 5xx are retried with backoff; the summary counts the retries', async () => {

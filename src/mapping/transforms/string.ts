@@ -1,5 +1,6 @@
 import { char } from '../../bytes/chars.js';
 import { isCanonicalNumber, writeCanonicalAsString } from '../canonical-bytes.js';
+import { writeEscapedString } from '../escaped-string.js';
 import { isExactNumber, stringifyExact } from '../exact-json.js';
 import * as json from '../json-scan.js';
 import { copyString, invalid, viaParse, type Transform } from './transform.js';
@@ -18,6 +19,7 @@ export const string: Transform = {
 	convert,
 	fromBytes: (b, kind, start, end, out) => {
 		if (kind === json.plainString) return copyString(b, start, end, out);
+		if (kind === json.escapedString) return writeEscapedString(b, start, end, out);
 		if (kind === json.number && isCanonicalNumber(b, start, end)) {
 			out.writeByte(char.quote);
 			out.writeRange(b, start, end);

@@ -1,5 +1,6 @@
 import { char } from '../../bytes/chars.js';
 import * as json from '../json-scan.js';
+import { writeEscapedString } from '../escaped-string.js';
 import { copyString, invalid, viaParse, type Transform } from './transform.js';
 
 /** `valuect(event_type)`: a count map that Lytics sums across events. */
@@ -13,9 +14,10 @@ export const valueCount: Transform = {
 	convert,
 	toJson: () => (value) => (typeof value === 'string' ? `{${JSON.stringify(value)}:1}` : invalid),
 	fromBytes: (b, kind, start, end, out) => {
-		if (kind !== json.plainString) return parsed(b, kind, start, end, out);
+		if (kind !== json.plainString && kind !== json.escapedString) return parsed(b, kind, start, end, out);
 		out.writeByte(char.openBrace);
-		copyString(b, start, end, out);
+		if (kind === json.plainString) copyString(b, start, end, out);
+		else writeEscapedString(b, start, end, out);
 		out.writeText(':1}');
 		return undefined;
 	},
