@@ -134,7 +134,7 @@ describe('events into Lytics', () => {
 		expect(rerun.stderr).toContain(`duplicates   ${second.length} possibly duplicated`);
 	});
 
-	it('each hour is a unit as soon as the zip moves past it; an empty hour joins the next, the last unit ends the window', async () => {
+	it('each hour is a unit as soon as the zip moves past it; an empty hour joins the next, the last hour read runs to the window end', async () => {
 		const first = Date.parse('2026-11-27T08:00:00Z');
 		amplitude.onExport = async (_call, response) => {
 			const entries = [first, first + 2 * 3_600_000].flatMap((hour) => syntheticEntries({ seed: hour / 3_600_000, firstHourMs: hour, hours: 1, eventsPerHour: 3, partitions: 2 }));
@@ -145,7 +145,7 @@ describe('events into Lytics', () => {
 		};
 		const result = await rawDay();
 		expect(result.code).toBe(0);
-		expect([...new Set(posts().map((r) => r.query.get('filename')))]).toEqual(['amplitude-events-20261127T08-20261127T08', 'amplitude-events-20261127T09-20261127T10']);
+		expect([...new Set(posts().map((r) => r.query.get('filename')))]).toEqual(['amplitude-events-20261127T08-20261127T08', 'amplitude-events-20261127T09-20261128T07']);
 		expect(cursor()).toBe('2026-11-28T07');
 		expect(storedUuids()).toHaveLength(6);
 	});
