@@ -3,6 +3,7 @@ import type { MappingStats } from './compile.js';
 import { isExportLayout, toLyticsLayout } from './timestamps.js';
 import type { LineBuffer } from '../bytes/line-buffer.js';
 import { char } from '../bytes/chars.js';
+import { writeCanonicalAsString } from './canonical-bytes.js';
 import { isJsonContainer, parseExact, stringifyExact } from './exact-json.js';
 import type { JsonLineScanner } from './json-scan.js';
 
@@ -70,7 +71,8 @@ export function writeRepaired(b: Buffer, start: number, end: number, scanner: Js
 		const from = scanner.repairs[s * 2]!;
 		const to = scanner.repairs[s * 2 + 1]!;
 		out.writeRange(b, at, from);
-		out.writeText(JSON.stringify(stringifyExact(parseExact(b.toString('utf8', from, to)))));
+		// Most arrays are canonical JSON already (escaped strings included): encoded from their bytes; others parsed.
+		if (!writeCanonicalAsString(b, from, to, out)) out.writeText(JSON.stringify(stringifyExact(parseExact(b.toString('utf8', from, to)))));
 		at = to;
 	}
 	out.writeRange(b, at, end);

@@ -80,4 +80,11 @@ describe('a block of export lines, raw', () => {
 		// Only the repaired arrays change: the rest of each line keeps its bytes.
 		expect(lines[all.length - 1]).toContain('"t":"ünïcödé","empty":[],"nested":{"deep":"[[null]]"}');
 	});
+
+	it('an array of objects whose strings have escapes (\\uXXXX, quotes, newlines) is encoded as the ordinary path encodes it', () => {
+		const line = '{"uuid":"u1","owners":[{"name":"Zo\\u00eb \\"Z\\"","note":"a\\nb\\/c"},{"name":"\\ud83c\\udf89"}],"n":1}';
+		const result = raw(block(`${line}\n`));
+		const expected = JSON.stringify(rawEvent(JSON.parse(line) as Record<string, unknown>, new MappingStats()));
+		expect(text(result).trimEnd()).toBe(expected);
+	});
 });
