@@ -190,6 +190,50 @@ export class IdSet {
 	}
 }
 
+/**
+The ids seen so far, as IdSet, with a fast path for a file listed in ascending id order: while every id is greater
+than the one before, none can repeat, and the ids are their own sorted list, so no hashing and no sort. The first id
+out of order turns it into an IdSet of every id seen (answers stay exact either way).
+*/
+export class SeenIds {
+	#list: Float64Array;
+	#n = 0;
+	#set?: IdSet;
+
+	constructor(private readonly expected = 1024) {
+		this.#list = new Float64Array(Math.max(1024, expected));
+	}
+
+	get size(): number {
+		return this.#set ? this.#set.size : this.#n;
+	}
+
+	/** Adds an id; false when it was there already. */
+	add(id: number): boolean {
+		if (!this.#set) {
+			// Non-negative encoded ids compare as the ids do (see above).
+			if (this.#n === 0 || id > this.#list[this.#n - 1]!) {
+				if (this.#n === this.#list.length) {
+					const bigger = new Float64Array(this.#list.length * 2);
+					bigger.set(this.#list);
+					this.#list = bigger;
+				}
+				this.#list[this.#n++] = id;
+				return true;
+			}
+			this.#set = new IdSet(Math.max(this.expected, this.#n * 2));
+			for (let i = 0; i < this.#n; i++) this.#set.add(this.#list[i]!);
+			this.#list = new Float64Array(0);
+		}
+		return this.#set.add(id);
+	}
+
+	/** The ids, sorted ascending (spent after this). */
+	sorted(): Float64Array {
+		return this.#set ? this.#set.sorted() : this.#list.subarray(0, this.#n);
+	}
+}
+
 function hashWords(a: number, b: number): number {
 	let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
 	h ^= h >>> 15;

@@ -7,7 +7,7 @@ import { inOrder } from '../pipeline/worker-pool.js';
 import { csvBlocks } from './csv-blocks.js';
 import { invalidCsv, openCohortFile, parseHeader, type MemberRow } from './csv-members.js';
 import type { CohortFields, MemberBlockResult } from './member-block.js';
-import { contains, IdSet } from './id-list.js';
+import { contains, SeenIds } from './id-list.js';
 import { cohortRecordFields } from './member-bytes.js';
 import { blockBytes, type MemberMapping } from './member-mapping.js';
 import type { MemberListCheck, MemberStore, NextMembers } from './member-store.js';
@@ -59,7 +59,7 @@ export async function* memberRecords(prepared: PreparedCohort, o: MemberRecordsO
 	const previous = await readPrevious(o, `cohort ${cohort.id} "${cohort.name}"`);
 	const next = await o.store.startNext(o.tag);
 	o.started.push(next);
-	const seen = new IdSet(cohort.size ?? 0);
+	const seen = new SeenIds(cohort.size ?? 0);
 	const writesLine = (id: number) => !o.changesOnly || previous === undefined || !contains(previous, id);
 	const input = await openCohortFile(prepared.file);
 	let members = 0;
@@ -124,7 +124,7 @@ A block without the members the file already listed (a repeated row): the common
 the block's own buffers untouched. Otherwise the repeated members' lines are cut from the output (a member has an
 output line unless --changes-only leaves it out) and from the member file's lines.
 */
-function dropRepeatedMembers(result: MemberBlockResult, seen: IdSet, writesLine: (id: number) => boolean, previous: Float64Array | undefined) {
+function dropRepeatedMembers(result: MemberBlockResult, seen: SeenIds, writesLine: (id: number) => boolean, previous: Float64Array | undefined) {
 	const { ids } = result;
 	let repeated = 0;
 	const keep = new Uint8Array(ids.length);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { RateLimit, Semaphore } from '../../src/cohorts/limits.js';
 import { selectCohorts } from '../../src/cohorts/select.js';
-import { contains, decodeId, IdList, IdSet, parseAmplitudeId, parseAmplitudeIdAt } from '../../src/cohorts/id-list.js';
+import { contains, decodeId, IdList, IdSet, parseAmplitudeId, parseAmplitudeIdAt, SeenIds } from '../../src/cohorts/id-list.js';
+import { prng } from '../../scripts/synthetic-export.js';
 
 describe('limits', () => {
 	it('runs at most N tasks at once', async () => {
@@ -73,5 +74,25 @@ describe('id list', () => {
 		const sorted = set.sorted();
 		expect(sorted.length).toBe(texts.length);
 		expect([...sorted].map(decodeId)).toEqual([...texts].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+	});
+
+	it('SeenIds answers as IdSet does, on ascending files (its fast path), files out of order, and repeats anywhere', () => {
+		const rand = prng(11);
+		for (let run = 0; run < 60; run++) {
+			const ascending = run % 3 !== 0;
+			let next = Math.floor(rand() * 10);
+			const texts = Array.from({ length: 1 + Math.floor(rand() * 3000) }, () => {
+				if (!ascending || rand() < 0.001) return String(Math.floor(rand() * 5000));
+				next += 1 + Math.floor(rand() * 5);
+				return String(next === 0 ? 1 : next);
+			});
+			if (run % 5 === 0) texts.push(texts[Math.floor(rand() * texts.length)]!);
+			if (run % 7 === 0) texts.push('9007199254740993', '9007199254740993');
+			const fast = new SeenIds(16);
+			const set = new IdSet(16);
+			for (const t of texts) expect(fast.add(parseAmplitudeId(t)!)).toBe(set.add(parseAmplitudeId(t)!));
+			expect(fast.size).toBe(set.size);
+			expect([...fast.sorted()]).toEqual([...set.sorted()]);
+		}
 	});
 });
