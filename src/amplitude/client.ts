@@ -6,6 +6,7 @@ import type { HttpConfig } from '../config/schema.js';
 import type { Logger } from '../io/logger.js';
 import { userAgent } from '../version.js';
 import { authHint, retryableStatuses, ruleFor } from './status-policy.js';
+import { requestLogHooks } from './request-log.js';
 import { retryDelayFunction, type RetryPolicy } from '../runtime/retry.js';
 
 export interface Credentials {
@@ -217,24 +218,6 @@ export class AmplitudeClient {
 			attach(start());
 		}).finally(() => scoped.done());
 	}
-}
-
-/**
-With --verbose, one line per HTTP exchange: method, path (no query: a pre-signed link's query is a credential),
-status, time to the response headers and, for a body read whole, its size. Streams log at their response.
-*/
-function requestLogHooks(logger: Logger) {
-	return {
-		afterResponse: [
-			(response: { statusCode: number; timings: { start: number; response?: number }; requestUrl: URL; request: { options: { method: string } }; headers: Record<string, unknown> }) => {
-				const ms = (response.timings.response ?? Date.now()) - response.timings.start;
-				const length = response.headers['content-length'];
-				const bytes = typeof length === 'string' ? `${length} bytes` : 'streamed';
-				logger.debug(`HTTP ${response.request.options.method} ${response.requestUrl.pathname} ${response.statusCode} ${ms} ms ${bytes}`);
-				return response;
-			},
-		],
-	};
 }
 
 /**

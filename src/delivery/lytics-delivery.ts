@@ -88,11 +88,7 @@ export async function deliverUnit(target: LyticsTarget, name: UnitName, copy: Un
 			hash = chainHash(hash, batch);
 			records += count;
 		},
-		async (oversize) => {
-			await target.rejects.add(name.filename, { message: `record of ${oversize.length} bytes is over the ${target.maxRecordBytes}-byte record limit; not sent` }, oversize);
-			stats.rejects++;
-			stats.rejectsPath = target.rejects.path;
-		},
+		(oversize) => reject(target, name, { message: `record of ${oversize.length} bytes is over the ${target.maxRecordBytes}-byte record limit; not sent` }, oversize),
 	);
 	await copy((chunk) => batcher.push(chunk));
 	await batcher.end();
@@ -121,44 +117,32 @@ async function hashFirst(copy: UnitCopy, limits: { maxBatchBytes: number; maxRec
 
 /** One batch to Lytics, refused records split out; counts every answer. Returns the first sending's outcome. */
 async function send(target: LyticsTarget, batch: Buffer, query: CollectQuery, name: UnitName): Promise<CollectOutcome> {
-	const { client, stats } = target;
-	const outcome = await client.send(batch, query, target.signal);
-	const records = batchRecords(batch);
-	stats.retries += outcome.retries;
-	stats.batches++;
-	stats.bytes += batch.length;
-	if (outcome.kind === 'accepted') {
-		stats.records += records.length;
-		stats.messageCount += outcome.messageCount;
-		stats.rejectedCount += outcome.rejectedCount;
-		if (outcome.rejectedCount > 0) await locateRejected(target, records, outcome.rejectedCount, query, name);
-		return outcome;
-	}
-	await splitRefused(target, records, outcome, query, name);
+	const outcome = await target.client.send(batch, query, target.signal);
+	target.stats.batches++;
+	target.stats.bytes += batch.length;
+	await settle(target, batchRecords(batch), outcome, query, name);
 	return outcome;
+}
+
+/** Counts Lytics' answer for `records`, then finds the records it refused (split) or counted as rejected (located). */
+async function settle(target: LyticsTarget, records: Buffer[], outcome: CollectOutcome, query: CollectQuery, name: UnitName): Promise<void> {
+	const { stats } = target;
+	stats.retries += outcome.retries;
+	if (outcome.kind === 'refused') return splitRefused(target, records, outcome, query, name);
+	stats.records += records.length;
+	stats.messageCount += outcome.messageCount;
+	stats.rejectedCount += outcome.rejectedCount;
+	if (outcome.rejectedCount > 0) await locateRejected(target, records, outcome.rejectedCount, query, name);
 }
 
 /** A refused batch: each half is sent on its own, down to the single records Lytics refuses. */
 async function splitRefused(target: LyticsTarget, records: Buffer[], refused: { status: number; message: string }, query: CollectQuery, name: UnitName): Promise<void> {
-	const { stats } = target;
-	if (records.length === 1) {
-		await target.rejects.add(name.filename, refused, records[0]!);
-		stats.rejects++;
-		stats.rejectsPath = target.rejects.path;
-		return;
-	}
+	if (records.length === 1) return reject(target, name, refused, records[0]!);
 	const middle = Math.ceil(records.length / 2);
 	for (const half of [records.slice(0, middle), records.slice(middle)]) {
 		const outcome = await target.client.send(joinRecords(half), query, target.signal);
-		stats.retries += outcome.retries;
-		if (outcome.kind === 'accepted') {
-			stats.records += half.length;
-			stats.messageCount += outcome.messageCount;
-			stats.rejectedCount += outcome.rejectedCount;
-			if (outcome.rejectedCount > 0) await locateRejected(target, half, outcome.rejectedCount, query, name);
-		} else {
-			await splitRefused(target, half, outcome, query, name);
-		}
+		if (outcome.possiblyDelivered) target.stats.possiblyDuplicated += half.length;
+		await settle(target, half, outcome, query, name);
 	}
 }
 
@@ -167,13 +151,8 @@ A 200 that counts rejected records: Lytics stored the others, so they are not se
 validated with `dryrun=true` (nothing stored) until the rejected records are found.
 */
 async function locateRejected(target: LyticsTarget, records: Buffer[], rejected: number, query: CollectQuery, name: UnitName): Promise<void> {
-	const { stats } = target;
 	if (records.length === 1 || rejected >= records.length) {
-		for (const record of records) {
-			await target.rejects.add(name.filename, { status: 200, message: 'counted in rejected_count by Lytics' }, record);
-			stats.rejects++;
-		}
-		stats.rejectsPath = target.rejects.path;
+		for (const record of records) await reject(target, name, { status: 200, message: 'counted in rejected_count by Lytics' }, record);
 		return;
 	}
 	const middle = Math.ceil(records.length / 2);
@@ -185,4 +164,11 @@ async function locateRejected(target: LyticsTarget, records: Buffer[], rejected:
 		if (count > 0) await locateRejected(target, half, Math.min(count, half.length), query, name);
 		found += count;
 	}
+}
+
+/** A record Lytics will not take: to the rejects file, with its reason. */
+async function reject(target: LyticsTarget, name: UnitName, reason: { status?: number; message: string }, record: Buffer): Promise<void> {
+	await target.rejects.add(name.filename, reason, record);
+	target.stats.rejects++;
+	target.stats.rejectsPath = target.rejects.path;
 }
