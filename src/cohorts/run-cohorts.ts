@@ -251,7 +251,7 @@ async function importCohorts(
 /** One `dryrun=true` request to the stream (Lytics validates it and stores nothing): the token and stream work. */
 async function checkLyticsStream(ctx: JobContext, stream: string): Promise<void> {
 	const client = await ctx.lytics();
-	const outcome = await client.send(Buffer.from('[{"amp_import_check":true}]'), { stream, dryrun: true, filename: 'amp-import-check' }, ctx.signal);
+	const outcome = await client.probe(stream, ctx.signal);
 	if (outcome.kind === 'refused') ctx.logger.warn(`dry run: Lytics refused a test record on ${stream} (HTTP ${outcome.status}: ${outcome.message})`);
 	else ctx.logger.info(`dry run: Lytics accepted the token for stream ${stream} on ${client.host} (dryrun=true, nothing stored)`);
 }

@@ -111,7 +111,7 @@ async function lyticsCheck(input: DoctorInput): Promise<CheckResult> {
 	try {
 		const lytics = await input.lytics();
 		if (!lytics) return skip('lytics', 'no Lytics token stored or set (needed only for -o lytics:)');
-		const outcome = await lytics.client.send(Buffer.from('[{"amp_import_check":true}]'), { stream: lytics.stream, dryrun: true, filename: 'amp-import-doctor' }, input.signal);
+		const outcome = await lytics.client.probe(lytics.stream, input.signal);
 		if (outcome.kind === 'refused') return fail('lytics', new AmpImportError('data', `Lytics refused a test record on ${lytics.stream} (HTTP ${outcome.status}: ${outcome.message})`));
 		return ok('lytics', `token ${lytics.label} accepted by ${lytics.client.host} (dryrun=true on ${lytics.stream}, nothing stored)`);
 	} catch (error) {

@@ -100,7 +100,6 @@ export function createBlockProcessor(options: BlockOptions): (input: Uint8Array)
 				if (!scanned) countFallback('raw line: scanner unsure, parsed whole');
 				else if (!inLayout) countFallback('raw line: a timestamp to repair, parsed whole');
 				else if (rawScanner.sites < 0) countFallback('raw line: too many arrays to repair, parsed whole');
-				else if (rawScanner.objectInArray) countFallback('raw line: arrays of objects encoded from bytes');
 			}
 			if (inLayout && rawScanner.sites >= 0) {
 				idList.addScanned(buf, rawScanner, 0);

@@ -103,6 +103,14 @@ export class CollectClient {
 		}
 	}
 
+	/**
+	One `dryrun=true` request with a test record: Lytics checks the token, the endpoint and the stream, and stores
+	nothing. `auth add --lytics`, `auth test --lytics`, `doctor` and a cohorts dry run ask this.
+	*/
+	probe(stream: string, signal?: AbortSignal): Promise<CollectOutcome> {
+		return this.send(Buffer.from('[{"amp_import_check":true}]'), { stream, dryrun: true, filename: 'amp-import-check' }, signal);
+	}
+
 	#outcome(status: number, text: string, what: string, retries: number, possiblyDelivered: boolean): CollectOutcome {
 		if (status === 200 || status === 201) {
 			const data = parseBody(text)?.data as { message_count?: unknown; rejected_count?: unknown } | undefined;

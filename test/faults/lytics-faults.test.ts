@@ -84,6 +84,20 @@ describe('events into Lytics: kill -9 at a batch, then a rerun', () => {
 	}, 60_000);
 });
 
+describe('events into Lytics: a full disk where the delivery log is written', () => {
+	it('exit 74 before the batch goes out; the rerun sends exactly what Lytics does not have', async () => {
+		// The log is written before each batch and when a unit is complete: the third write is the one before the
+		// second hour's batch.
+		const failed = await run({ op: 'open', match: 'lytics-events-.*\\.tmp$', nth: 3, action: 'ENOSPC' });
+		expect([failed.code, failed.stderr]).toEqual([74, expect.stringMatching(/ERR_AMP_IO .*ENOSPC/)]);
+		expect(lytics.requests).toHaveLength(1);
+		const rerun = await run();
+		expect(rerun.code).toBe(0);
+		expect(stored()).toEqual(truth(firstHour(failed.stderr)));
+		expect(rerun.stderr).not.toContain('possibly duplicated');
+	}, 60_000);
+});
+
 describe('events into Lytics: kill -9 at each step of a window\'s commit, then a rerun: every event exactly once', () => {
 	const steps: Array<[string, Fault]> = [
 		['recording a batch as sent (the delivery log)', { op: 'rename', match: 'lytics-events-.*\\.tmp$', nth: 3, action: 'kill' }],

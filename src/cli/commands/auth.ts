@@ -132,7 +132,7 @@ async function addLyticsToken(ctx: Context, label: string, options: AuthAddOptio
 /** One `dryrun=true` collect request (Lytics checks it and stores nothing): the token, the endpoint and the stream. */
 async function checkLytics(ctx: Context, client: Awaited<ReturnType<Context['lytics']>>, stream: string, prefix = ''): Promise<void> {
 	try {
-		const outcome = await client.send(Buffer.from('[{"amp_import_check":true}]'), { stream, dryrun: true, filename: 'amp-import-check' }, ctx.signal);
+		const outcome = await client.probe(stream, ctx.signal);
 		if (outcome.kind === 'refused') throw new AmpImportError('data', `${prefix}Lytics refused a test record on ${stream} (HTTP ${outcome.status}: ${outcome.message})`);
 		ctx.logger.info(`checked: ${client.host} accepted the token (dryrun=true on stream ${stream}, nothing stored)`);
 	} catch (error) {
