@@ -23,6 +23,9 @@ export interface EntryBlock extends LineBlock {
 export interface WindowDone {
 	first: number;
 	last: number;
+	/** Files read and bytes downloaded in the run when the source ended this unit (it reads ahead of commits). */
+	files?: number;
+	bytes?: number;
 }
 
 export interface ExportSourceOptions {
@@ -95,7 +98,7 @@ export async function* exportSource(o: ExportSourceOptions): AsyncGenerator<Entr
 					if (typeof item === 'number') {
 						// The zip moved on to the hour `item`: the hours before it are complete.
 						if (o.unit === 'hour' && hourInUnit !== undefined && item > hourInUnit) {
-							yield { checkpoint: { first: unitFirst, last: hourInUnit } };
+							yield { checkpoint: { first: unitFirst, last: hourInUnit, ...readSoFar(o.stats) } };
 							unitFirst = addHours(hourInUnit, 1);
 						}
 						hourInUnit = item;
@@ -111,9 +114,13 @@ export async function* exportSource(o: ExportSourceOptions): AsyncGenerator<Entr
 		o.stats.windows++;
 		o.stats.hours.done += hours;
 		o.stats.hours.inWindow = 0;
-		yield { checkpoint: { first: unitFirst, last: window.last } };
+		yield { checkpoint: { first: unitFirst, last: window.last, ...readSoFar(o.stats) } };
 		start = addHours(window.last, 1);
 	}
+}
+
+function readSoFar(stats: EventsRunStats): { files: number; bytes: number } {
+	return { files: stats.files, bytes: stats.bytesDownloaded };
 }
 
 /** Downloads a window; a 200 that is not a readable zip is fetched again (then fails: never "no data"). */

@@ -20,6 +20,8 @@ export interface MapBlocksOptions {
 	onBadRecord: 'fail' | 'skip';
 	stats: EventsRunStats;
 	logger: Logger;
+	/** Cuts short the source's read in progress when the run stops early (see inOrder). */
+	stopSource?: () => void;
 }
 
 type Mapped = { result: BlockResult; entry: string; firstLine: number };
@@ -51,7 +53,7 @@ export function mapBlocks<M>(o: MapBlocksOptions) {
 		return { result, entry: block.entry, firstLine: block.firstLine };
 	};
 	const isCheckpoint = (item: EntryBlock | Checkpoint<M>): item is Checkpoint<M> => 'checkpoint' in item;
-	const parallel = inOrder<EntryBlock, Mapped, Checkpoint<M>>(run, isCheckpoint, maxInFlight);
+	const parallel = inOrder<EntryBlock, Mapped, Checkpoint<M>>(run, isCheckpoint, maxInFlight, { stopSource: o.stopSource });
 	const recent = new UuidWindow(o.dedupeWindow);
 	const { stats } = o;
 

@@ -168,6 +168,8 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 		await output.fail();
 		throw fsError(error, `creating a temp folder in ${tmpdir()}`);
 	});
+	// The source is read ahead while a unit commits; a run that stops early stops its read (a download) too.
+	const readAhead = new AbortController();
 	const mapping = mapBlocks<WindowDone>({
 		shape: ev.shape,
 		rows: selectRows(eventFieldTable, additionalEventFieldTable, ev.fields.include, ev.fields.exclude),
@@ -176,6 +178,7 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 		onBadRecord: ev.onBadRecord,
 		stats,
 		logger,
+		stopSource: () => readAhead.abort(),
 	});
 	logger.debug(`mapping on ${mapping.threads} worker thread(s)`);
 	let outputPath: string | undefined;
@@ -193,7 +196,7 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 			retry: { retries: config.http.retries, maxTotalMs: config.http.retryMaxSeconds * 1000, baseMs: 1000, maxDelayMs: 60_000, ...ctx.hooks.retry },
 			stats,
 			logger,
-			signal: run.signal,
+			signal: AbortSignal.any([run.signal, readAhead.signal]),
 			sleep: io.sleep,
 			// A reader of stdout, and Lytics, get each hour as soon as it is read (and the cursor moves with it).
 			unit: ev.output && ev.output !== '-' && !run.lytics ? 'window' : 'hour',
@@ -204,7 +207,8 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 			for await (const item of items) {
 				if (typeof item === 'object' && item && 'checkpoint' in item) {
 					const w = (item as { checkpoint: WindowDone }).checkpoint;
-					const now = { events: stats.events, files: stats.files, bytes: stats.bytesDownloaded, at: Date.now() };
+					// The source has read ahead of this unit: its counts as it ended the unit travel in the checkpoint.
+					const now = { events: stats.events, files: w.files ?? stats.files, bytes: w.bytes ?? stats.bytesDownloaded, at: Date.now() };
 					if (!progress.active) {
 						logger.info(
 							`${isoHour(w.first)}..${isoHour(w.last)} (window ${stats.window.index}/${stats.window.count}): ${formatCount(now.events - before.events)} events, ` +

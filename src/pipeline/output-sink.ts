@@ -9,7 +9,7 @@ import { createGzip } from 'node:zlib';
 import { fsError } from '../errors.js';
 import { FlushAhead } from './flush-ahead.js';
 import { YoungCollector } from '../runtime/young-collector.js';
-import { OutputClosedError, writeOrClosed } from './stdout-writes.js';
+import { OutputClosedError, ownsWrittenChunks, writeOrClosed } from './stdout-writes.js';
 
 export { OutputClosedError };
 
@@ -203,14 +203,18 @@ export class OutputSink<M> extends Writable {
 		}
 	}
 
-	/** A units target's one buffer for every copy (its deliverer copies what it keeps). */
+	/**
+	One buffer for every copy, where the receiver is done with a chunk when it has taken it: a units target's
+	deliverer (it copies what it keeps), a stream on a file descriptor. Fresh 1 MB Buffers per chunk were hundreds of
+	MB of external memory on a run, which cost the main thread collections and CPU (docs/performance.md).
+	*/
 	#copyBuffer?: Buffer;
-	/** Stdout's chunks are fresh Buffers (a stream may keep them): spent ones are freed by a collection (RSS). */
+	/** Chunks for a stream that may keep them are fresh Buffers: spent ones are freed by a collection (RSS). */
 	readonly #collector = new YoungCollector();
 
 	async #copyUnit(into: (chunk: Buffer) => Promise<void>): Promise<void> {
 		const handle = this.#handle!;
-		const reuse = this.target.kind === 'units';
+		const reuse = this.target.kind === 'units' || (this.target.kind === 'stdout' && ownsWrittenChunks(this.target.stream));
 		const copyBuffer = reuse ? (this.#copyBuffer ??= Buffer.allocUnsafe(1 << 20)) : undefined;
 		for (let position = 0; position < this.#offset; ) {
 			const size = Math.min(1 << 20, this.#offset - position);

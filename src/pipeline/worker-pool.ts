@@ -108,22 +108,78 @@ export async function serveWorker<I, R>(fn: (input: I) => R, transferOf: (result
 
 /**
 Runs items through `run` with up to `maxInFlight` at once and yields the results in the items' order. Markers
-(checkpoints) pass through in place, after every result before them, and are yielded before the next item is pulled
-from the source: a unit of work is committed before the next one starts (and cannot be lost if the next one fails).
+(checkpoints) pass through in place, after every result before them.
+
+The source is read ahead by a pump of its own, so the work goes on while the consumer is busy with what it was
+given (a marker is a commit: a file's rename, an hour copied to stdout, a batch sent to Lytics). What was read
+ahead reaches the consumer only after the marker, failures included: a unit of work is committed before anything
+of the next one can fail it. `stopSource` is called when the consumer stops before the source is done, to cut
+short a read in progress (a download of the next window) that would otherwise be waited for.
 */
-export function inOrder<T, R, M>(run: (item: T) => Promise<R>, isMarker: (item: T | M) => item is M, maxInFlight: number) {
+export function inOrder<T, R, M>(run: (item: T) => Promise<R>, isMarker: (item: T | M) => item is M, maxInFlight: number, options: { stopSource?: () => void } = {}) {
 	return async function* (source: AsyncIterable<T | M>): AsyncGenerator<R | M> {
-		const queue: Promise<R | M>[] = [];
-		try {
-			for await (const item of source) {
-				const result = isMarker(item) ? Promise.resolve(item) : run(item);
-				result.catch(() => undefined); // awaited below, in order; this only keeps an early failure from being "unhandled"
-				queue.push(result);
-				while (queue.length >= maxInFlight || (queue.length && isMarker(item))) yield await queue.shift()!;
+		const queue: ({ marker: M } | { result: Promise<R> })[] = [];
+		/** Results queued and not yet taken by the consumer: what the pump may have in flight. */
+		let running = 0;
+		let finished = false;
+		let stopped = false;
+		let failure: { error: unknown } | undefined;
+		let itemAdded: (() => void) | undefined;
+		let roomMade: (() => void) | undefined;
+		const added = () => {
+			itemAdded?.();
+			itemAdded = undefined;
+		};
+		const pump = (async () => {
+			try {
+				for await (const item of source) {
+					if (stopped) return;
+					if (isMarker(item)) {
+						queue.push({ marker: item });
+					} else {
+						while (running >= maxInFlight) {
+							await new Promise<void>((resolve) => (roomMade = resolve));
+							if (stopped) return;
+						}
+						running++;
+						const result = run(item);
+						result.catch(() => undefined); // awaited in order by the consumer; this only keeps an early failure from being "unhandled"
+						queue.push({ result });
+					}
+					added();
+				}
+			} catch (error) {
+				failure = { error };
+			} finally {
+				finished = true;
+				added();
 			}
-			while (queue.length) yield await queue.shift()!;
+		})();
+		try {
+			for (;;) {
+				const next = queue.shift();
+				if (next === undefined) {
+					if (failure) throw failure.error;
+					if (finished) return;
+					await new Promise<void>((resolve) => (itemAdded = resolve));
+					continue;
+				}
+				if ('marker' in next) {
+					yield next.marker;
+					continue;
+				}
+				const result = await next.result;
+				running--;
+				roomMade?.();
+				roomMade = undefined;
+				yield result;
+			}
 		} finally {
+			stopped = true;
 			queue.length = 0;
+			if (!finished) options.stopSource?.();
+			roomMade?.();
+			await pump;
 		}
 	};
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -21,6 +23,8 @@ beforeEach(() => {
 	dir = tempDir();
 });
 afterEach(() => dir.cleanup());
+
+const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 const items: SinkItem<number>[] = ['a\n', 'b\n', { checkpoint: 1 }, 'c\n', { checkpoint: 2 }];
 
@@ -106,6 +110,33 @@ describe('output sink', () => {
 		await sink.abort();
 		expect(log).toEqual(['before 1:', '1:a\nb\n', 'before 2:a\nb\n', '2:a\nb\nc\n']);
 		expect(seen).toBe('a\nb\nc\n');
+	});
+
+	it('copies units of several MB to a stream on a file descriptor through one reused buffer, and to any other stream through buffers of their own', async () => {
+		// Units larger than the copy buffer, each byte depending on its position, so a chunk overwritten before it was
+		// written would show.
+		const unit = (n: number) => Array.from({ length: 30_000 }, (_, i) => `${n}:${i}:${'x'.repeat(i % 97)}\n`).join('');
+		const text = [unit(1), unit(2), unit(3)];
+		const sinkItems: SinkItem<number>[] = [text[0]!, { checkpoint: 1 }, text[1]!, { checkpoint: 2 }, text[2]!, { checkpoint: 3 }];
+		const path = join(dir.path, 'stdout.ndjson');
+		const fileStream = createWriteStream(path);
+		await once(fileStream, 'open');
+		const sink = new OutputSink<number>({ kind: 'stdout', stream: fileStream }, { gzip: false });
+		await sink.open();
+		await pipeline(Readable.from(sinkItems), sink);
+		await sink.commit();
+		await new Promise((resolve) => fileStream.end(resolve));
+		expect(sha(readFileSync(path))).toBe(sha(text.join('')));
+		// A stream that keeps the Buffers it is given (a PassThrough read later) must get Buffers of their own.
+		const kept = new PassThrough({ highWaterMark: 64 << 20 });
+		const second = new OutputSink<number>({ kind: 'stdout', stream: kept }, { gzip: false });
+		await second.open();
+		await pipeline(Readable.from(sinkItems), second);
+		await second.commit();
+		kept.end();
+		const chunks: Buffer[] = [];
+		for await (const chunk of kept) chunks.push(chunk as Buffer);
+		expect(sha(Buffer.concat(chunks))).toBe(sha(text.join('')));
 	});
 
 	it('reports a reader that went away as OutputClosedError', async () => {

@@ -84,4 +84,58 @@ describe('inOrder', () => {
 		await expect(iterate()).rejects.toThrow('block 1 failed');
 		expect(out).toEqual([0]);
 	});
+	it('works ahead while the consumer handles a marker, and what comes after a marker, failures too, reaches it only after the marker', async () => {
+		const started: number[] = [];
+		const run = async (n: number) => {
+			started.push(n);
+			return n;
+		};
+		const source = async function* () {
+			yield 0;
+			yield { checkpoint: 'unit 1' };
+			yield 1;
+			yield 2;
+			throw new Error('unit 2 failed');
+		};
+		const seen: (number | Marker | string)[] = [];
+		const iterate = async () => {
+			for await (const item of inOrder<number, number, Marker>(run, isMarker, 4)(source())) {
+				seen.push(item);
+				if (isMarker(item)) {
+					// A commit that takes a while: the next unit's items are run meanwhile.
+					await new Promise((resolve) => setTimeout(resolve, 20));
+					seen.push(`committed with ${started.length} started`);
+				}
+			}
+		};
+		await expect(iterate()).rejects.toThrow('unit 2 failed');
+		expect(seen).toEqual([0, { checkpoint: 'unit 1' }, 'committed with 3 started', 1, 2]);
+	});
+
+	it('keeps at most maxInFlight results ahead of a consumer that is busy, and stops the source when the consumer stops', async () => {
+		let pulled = 0;
+		let stopped = 0;
+		const source = async function* () {
+			try {
+				for (let i = 0; ; i++) {
+					pulled = i + 1;
+					yield i;
+				}
+			} finally {
+				stopped++;
+			}
+		};
+		let stopSource = 0;
+		const out: number[] = [];
+		for await (const item of inOrder<number, number, never>(async (n) => n, (x): x is never => false, 3, { stopSource: () => stopSource++ })(source())) {
+			out.push(item);
+			await new Promise((resolve) => setTimeout(resolve, 5));
+			// Three results queued ahead at most, and the one waiting for room.
+			expect(pulled - out.length).toBeLessThanOrEqual(4);
+			if (out.length === 5) break;
+		}
+		expect(out).toEqual([0, 1, 2, 3, 4]);
+		expect(stopSource).toBe(1);
+		expect(stopped).toBe(1);
+	});
 });
