@@ -116,9 +116,17 @@ export function plainKeyEnd(b: Buffer, start: number, seed: number): number {
 		if (c < char.zero || c > char.nine) digits = false;
 		hash = Math.imul(hash ^ c, fnvPrime);
 	}
-	if ((digits && i > start) || (i - start === 9 && b.toString('latin1', start, i) === '__proto__')) return -1;
+	if ((digits && i > start) || (i - start === 9 && isProto(b, start))) return -1;
 	plainKey.hash = hash;
 	return i;
+}
+
+const proto = Buffer.from('__proto__');
+
+/** Whether the 9 bytes at `b[start]` are `__proto__` (compared in place: keys of 9 bytes are common). */
+function isProto(b: Buffer, start: number): boolean {
+	for (let k = 0; k < 9; k++) if (b[start + k] !== proto[k]) return false;
+	return true;
 }
 
 /** The index after the (validated) number text at `b[i]`. */

@@ -18,7 +18,7 @@ collision can only cause a needless fallback. All rare in real exports.
 export function flattenBytes(b: Buffer, start: number, end: number, out: LineBuffer): number {
 	flat.count = 0;
 	flat.paths = 0;
-	flat.ancestors.length = 0;
+	flat.depth = 0;
 	out.writeByte(char.openBrace);
 	const next = flattenObject(b, start, fnvOffset, out);
 	if (next < 0 || next > end) return -1;
@@ -28,8 +28,13 @@ export function flattenBytes(b: Buffer, start: number, end: number, out: LineBuf
 
 const maxPaths = 512;
 
-/** The walk's state: properties written, path hashes seen (to catch a key given twice), the keys above. */
-const flat = { count: 0, paths: 0, hashes: new Int32Array(maxPaths), ancestors: [] as number[] };
+const maxDepth = 256;
+
+/**
+The walk's state: properties written, path hashes seen (to catch a key given twice), and the keys above, as
+[start, end) pairs in `ancestors` (`depth` of them; a typed array, as setting an array's length costs a call).
+*/
+const flat = { count: 0, paths: 0, hashes: new Int32Array(maxPaths), depth: 0, ancestors: new Int32Array(maxDepth * 2) };
 
 /** Walks the object at `b[i]`; returns the index after its `}`, or -1 to fall back. */
 function flattenObject(b: Buffer, i: number, parentHash: number, out: LineBuffer): number {
@@ -44,17 +49,20 @@ function flattenObject(b: Buffer, i: number, parentHash: number, out: LineBuffer
 		i = skipSpace(b, skipSpace(b, keyEnd + 1) + 1); // past the colon
 		const c = b[i];
 		if (c === char.openBrace) {
-			flat.ancestors.push(keyStart, keyEnd);
+			if (flat.depth === maxDepth) return -1;
+			flat.ancestors[flat.depth * 2] = keyStart;
+			flat.ancestors[flat.depth * 2 + 1] = keyEnd;
+			flat.depth++;
 			i = flattenObject(b, i, hash, out);
-			flat.ancestors.length -= 2;
+			flat.depth--;
 			if (i < 0) return -1;
 		} else if (c === char.lowerN) {
 			i += 4; // null: left out
 		} else {
 			if (flat.count++ > 0) out.writeByte(char.comma);
 			out.writeByte(char.quote);
-			const ancestors = flat.ancestors;
-			for (let a = 0; a < ancestors.length; a += 2) {
+			const { ancestors, depth } = flat;
+			for (let a = 0; a < depth * 2; a += 2) {
 				out.writeRange(b, ancestors[a]!, ancestors[a + 1]!);
 				out.writeByte(char.dot);
 			}

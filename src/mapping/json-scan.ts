@@ -27,6 +27,7 @@ export const array = 8;
 export type ValueKind = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
 const maxDepth = 1024;
+const maxPredicted = 256;
 
 /** Bytes that end the fast run through a string (see jsonTextStop). */
 const stringStop = jsonTextStop;
@@ -53,11 +54,22 @@ export class JsonLineScanner {
 	readonly #keys: Uint8Array[];
 	/** Open-addressed index of the captured keys by a cheap hash of their bytes; entry = key index + 1. */
 	readonly #index = new Int16Array(512);
+	/**
+	The captured key (index + 1, 0 for none) found at each top-level position of the last line that had a key
+	there: export lines repeat one key order, so the next line's key at that position is first compared with it
+	byte for byte, which checks it as a string and finds it at once. A miss scans and looks the key up as usual.
+	*/
+	readonly #predicted = new Int16Array(maxPredicted);
+	/** Top-level keys read so far in this line. */
+	#position = 0;
+	/** Per captured key: its bytes are their own JSON string text (no quote, backslash or control character). */
+	readonly #predictable: boolean[];
 
 	constructor(keys: readonly string[]) {
 		// The index stays at most half full; a table has a few dozen source keys.
 		if (keys.length > 256) throw new Error(`JsonLineScanner: ${keys.length} keys to capture, at most 256`);
 		this.#keys = keys.map((key) => Buffer.from(key, 'utf8'));
+		this.#predictable = this.#keys.map((key) => key.every((c) => c >= 0x20 && c !== char.quote && c !== char.backslash));
 		this.kinds = new Uint8Array(keys.length);
 		this.starts = new Int32Array(keys.length);
 		this.ends = new Int32Array(keys.length);
@@ -78,6 +90,7 @@ export class JsonLineScanner {
 		this.objectInArray = false;
 		this.sites = 0;
 		this.#arrays = 0;
+		this.#position = 0;
 		const i = skipSpace(b, start);
 		if (b[i] !== char.openBrace) return false; // an object, not any other JSON value
 		const after = this.#object(b, i, 1);
@@ -93,44 +106,53 @@ export class JsonLineScanner {
 
 	/** The index after the object that opens at `b[i]`, or -1. At depth 1 its keys are matched for capture. */
 	#object(b: Uint8Array, i: number, depth: number): number {
-		i = skipSpace(b, i + 1);
+		i = afterSpace(b, i + 1);
 		if (b[i] === char.closeBrace) return i + 1;
 		for (;;) {
 			if (b[i] !== char.quote) return -1;
 			const keyStart = i + 1;
-			i = this.#string(b, i);
-			if (i < 0) return -1;
 			let captured = -1;
 			if (depth === 1) {
-				// Matched as bytes, so a top-level key written with escapes is left to JSON.parse.
-				if (this.#escaped) return -1;
-				captured = this.#find(b, keyStart, i - 1);
+				captured = this.#predictedKey(b, keyStart);
+				if (captured >= 0) {
+					i = keyStart + this.#keys[captured]!.length + 1;
+				} else {
+					i = this.#string(b, i);
+					if (i < 0) return -1;
+					// Matched as bytes, so a top-level key written with escapes is left to JSON.parse.
+					if (this.#escaped) return -1;
+					captured = this.#find(b, keyStart, i - 1);
+					this.#predict(captured);
+				}
+			} else {
+				i = this.#string(b, i);
+				if (i < 0) return -1;
 			}
-			i = skipSpace(b, i);
+			i = afterSpace(b, i);
 			if (b[i] !== char.colon) return -1;
-			i = skipSpace(b, i + 1);
+			i = afterSpace(b, i + 1);
 			const at = i;
 			i = this.#value(b, i, depth);
 			if (i < 0) return -1;
 			// A key given twice: JSON.parse keeps the last value, and so does this.
 			if (captured >= 0) this.#capture(b, captured, at, i);
-			i = skipSpace(b, i);
-			if (b[i] === char.comma) i = skipSpace(b, i + 1);
+			i = afterSpace(b, i);
+			if (b[i] === char.comma) i = afterSpace(b, i + 1);
 			else return b[i] === char.closeBrace ? i + 1 : -1;
 		}
 	}
 
 	#array(b: Uint8Array, i: number, depth: number): number {
 		if (this.#arrays++ === 0) (this.#site = i), (this.#holds = false);
-		i = skipSpace(b, i + 1);
+		i = afterSpace(b, i + 1);
 		if (b[i] !== char.closeBracket) {
 			for (;;) {
 				const c = b[i];
 				if (c === char.openBrace || c === char.openBracket) this.objectInArray = this.#holds = true;
 				i = this.#value(b, i, depth);
 				if (i < 0) return -1;
-				i = skipSpace(b, i);
-				if (b[i] === char.comma) i = skipSpace(b, i + 1);
+				i = afterSpace(b, i);
+				if (b[i] === char.comma) i = afterSpace(b, i + 1);
 				else if (b[i] === char.closeBracket) break;
 				else return -1;
 			}
@@ -193,6 +215,27 @@ export class JsonLineScanner {
 		this.sites++;
 	}
 
+	/** The captured key predicted at this position when the bytes at `keyStart` are that key and its closing quote; else -1. */
+	#predictedKey(b: Uint8Array, keyStart: number): number {
+		const p = this.#position;
+		if (p >= maxPredicted) return -1;
+		const k = this.#predicted[p]! - 1;
+		if (k < 0) return -1;
+		const key = this.#keys[k]!;
+		const n = key.length;
+		let m = 0;
+		while (m < n && key[m] === b[keyStart + m]) m++;
+		if (m !== n || b[keyStart + n] !== char.quote) return -1;
+		this.#position = p + 1;
+		return k;
+	}
+
+	/** Records the key found at the current position (a captured key's index, or -1) for the next line. */
+	#predict(captured: number): void {
+		const p = this.#position++;
+		if (p < maxPredicted) this.#predicted[p] = captured >= 0 && this.#predictable[captured] ? captured + 1 : 0;
+	}
+
 	#find(b: Uint8Array, start: number, end: number): number {
 		for (let slot = keyHash(b, start, end); ; slot = (slot + 1) & 511) {
 			const entry = this.#index[slot]!;
@@ -204,6 +247,11 @@ export class JsonLineScanner {
 			if (k === key.length) return entry - 1;
 		}
 	}
+}
+
+/** skipSpace with the common case first: JSON written without spaces (every byte above 32 is not whitespace). */
+function afterSpace(b: Uint8Array, i: number): number {
+	return b[i]! > 32 ? i : skipSpace(b, i);
 }
 
 /** The index of the first byte at or after `i` that is not JSON whitespace (the newline excepted). */

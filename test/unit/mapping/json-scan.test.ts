@@ -79,6 +79,35 @@ describe('the JSON line scanner', () => {
 		expect(scan(new json.JsonLineScanner(keys), line)).toBe(false);
 	});
 
+	it('finds each key where a line repeats the last line\'s key order, and only there (prefixes, longer keys, escapes, other orders)', () => {
+		const scanner = new json.JsonLineScanner(keys);
+		const sequence = [
+			'{"uuid":"a","app":1,"paying":true,"x":[1]}',
+			'{"uuid":"b","app":2,"paying":false,"x":[2]}',
+			'{"uuid":"d","apps":4,"paying":1,"x":[4]}', // the predicted key, then more
+			'{"uuid":"e","app":5,"paying":2,"x":[5]}',
+			'{"uuid":"c","ap":3,"paying":null,"x":[3]}', // a prefix of the key predicted there
+			'{"uuid":"f","app":6,"paying":3,"x":[6],"uuid":"g"}', // a key given twice
+			'{"app":7,"uuid":"h","x":[7],"paying":4}', // another order
+			'{"uuid":"i","app" :8,"paying":5,"x":[8]}',
+			'{"uuid":"j","\\u0061pp":9,"paying":6,"x":[9]}', // the predicted key, written with an escape: left to JSON.parse
+			'{"é":"k","app":10}',
+			'{"é":"l","app":11}',
+			'{"e":"m","app":12}',
+		];
+		for (const text of sequence) {
+			const line = Buffer.from(text);
+			const ok = scan(scanner, line);
+			expect([text, ok]).toEqual([text, !text.includes('\\u0061')]);
+			if (!ok) continue;
+			const event = JSON.parse(text) as Record<string, unknown>;
+			keys.forEach((key, k) => {
+				if (!(key in event)) expect([text, key, scanner.kinds[k]]).toEqual([text, key, json.missing]);
+				else expect([text, key, captured(scanner, line, k)]).toEqual([text, key, event[key]]);
+			});
+		}
+	});
+
 	it('keeps the last value of a key given twice, as JSON.parse does, and tells string kinds apart', () => {
 		const scanner = new json.JsonLineScanner(keys);
 		const line = Buffer.from(' {"x":"first","uuid":null, "x" : "a\\"b", "é":[1,{"y":2}],"app":-1.5e3}\r');
