@@ -47,8 +47,8 @@ export function compileByteMapper(rows: readonly FieldRow[]): ByteMapper | undef
 	const plan = rows.map((row) => ({
 		key: keys.indexOf(row.from),
 		field: row.field,
-		// `"field":`, ready to copy.
-		prefix: Buffer.from(`${JSON.stringify(row.field)}:`),
+		// `,"field":`, ready to copy (from its second byte for the line's first field).
+		prefix: Buffer.from(`,${JSON.stringify(row.field)}:`),
 		write: writerOf(row.transform),
 	}));
 	return {
@@ -66,8 +66,7 @@ export function compileByteMapper(rows: readonly FieldRow[]): ByteMapper | undef
 				// A null, missing or empty-string source leaves the field out.
 				if (kind === json.missing || kind === json.nullValue || (kind === json.plainString && from === to)) continue;
 				const mark = out.length;
-				if (!first) out.writeByte(char.comma);
-				out.writeRange(row.prefix, 0, row.prefix.length);
+				out.writeRange(row.prefix, first ? 1 : 0, row.prefix.length);
 				const result = row.write(b, kind, from, to, out);
 				if (result === undefined) {
 					first = false;

@@ -33,7 +33,12 @@ function isRealInstant(year: number, month: number, day: number, hour: number, m
 	return day <= daysInMonth[month - 1]! + (leap ? 1 : 0) && hour <= 23 && minute <= 59 && second <= 59;
 }
 
-const digitPositions = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25];
+const digitPositions = Uint8Array.of(0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25);
+
+/** The number written by the two digits at `b[at]` (checked to be digits by the caller). */
+function twoDigits(b: Uint8Array, at: number): number {
+	return (b[at]! - 48) * 10 + b[at + 1]! - 48;
+}
 
 /**
 True when `value` is exactly the export's own layout, `YYYY-MM-DD HH:MM:SS.ffffff`, and a real instant. Nearly every
@@ -69,12 +74,11 @@ export function writeRfc3339FromExportLayout(b: Buffer, start: number, out: Line
 /** isExportLayout for the 26 bytes at `b[at]` (a string's text, with no escapes): the scanned path. */
 export function isExportLayoutAt(b: Uint8Array, at: number): boolean {
 	if (b[at + 4] !== char.minus || b[at + 7] !== char.minus || b[at + 10] !== char.space || b[at + 13] !== char.colon || b[at + 16] !== char.colon || b[at + 19] !== char.dot) return false;
-	for (const p of digitPositions) {
-		const d = b[at + p]! - 48;
+	for (let k = 0; k < digitPositions.length; k++) {
+		const d = b[at + digitPositions[k]!]! - 48;
 		if (d < 0 || d > 9) return false;
 	}
-	const two = (p: number) => (b[at + p]! - 48) * 10 + b[at + p + 1]! - 48;
-	return isRealInstant(two(0) * 100 + two(2), two(5), two(8), two(11), two(14), two(17));
+	return isRealInstant(twoDigits(b, at) * 100 + twoDigits(b, at + 2), twoDigits(b, at + 5), twoDigits(b, at + 8), twoDigits(b, at + 11), twoDigits(b, at + 14), twoDigits(b, at + 17));
 }
 
 /** `2023-01-01 19:02:52.749` → `2023-01-01T19:02:52.749000Z`. */

@@ -225,7 +225,7 @@ describe('events to stdout: a reader that goes away while the next window is bei
 		child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
 		// `| head -1`: the first chunk, then the pipe is closed.
 		child.stdout.once('data', () => child.stdout.destroy());
-		const [code] = (await new Promise((resolve) => child.on('close', (...args) => resolve(args)))) as [number | null];
+		const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
 		expect([code, stderr]).toEqual([0, expect.stringContaining('output closed by the reader')]);
 		expect(fake.exports.length).toBe(2); // the second window had been asked for
 		await expect(Promise.race([cut.then(() => 'cut'), new Promise((resolve) => setTimeout(() => resolve('still open'), 3000))])).resolves.toBe('cut');
