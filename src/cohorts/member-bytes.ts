@@ -2,7 +2,7 @@ import { char } from '../bytes/chars.js';
 import { jsonTextStop } from '../bytes/stop-tables.js';
 import type { FieldRow } from '../mapping/field-table.js';
 import { compileLineMapper, MappingStats } from '../mapping/compile.js';
-import { utf8SequenceEnd } from '../mapping/json-scan.js';
+import { utf8SequenceEnd } from '../mapping/json-tokens.js';
 import type { LineBuffer } from '../bytes/line-buffer.js';
 import type { CsvHeader } from './csv-members.js';
 import { contains, parseAmplitudeIdAt } from './id-list.js';

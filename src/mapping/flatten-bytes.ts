@@ -1,7 +1,7 @@
 import { char } from '../bytes/chars.js';
 import type { LineBuffer } from '../bytes/line-buffer.js';
 import { fnvOffset, fnvPrime, numberTextEnd, plainKey, plainKeyEnd, writeCanonicalAsString } from './canonical-bytes.js';
-import { skipSpace } from './json-scan.js';
+import { skipSpace } from './json-tokens.js';
 import { parseExact, stringifyExact } from './exact-json.js';
 import { writeEscapedString } from './escaped-string.js';
 
