@@ -337,6 +337,25 @@ describe('events: output files', () => {
 });
 
 describe('events: interruptions', () => {
+	it('a corrupt hour read ahead while the hour before it commits fails the run only after that hour is delivered, whole; a rerun of the rest gives every event once', async () => {
+		// Hours 00-05 in one window, several blocks an hour; hour 03's first entry is not gzip. The run reads hour 03
+		// ahead while 02 is handed to stdout: 00-02 reach the reader whole, nothing of 03 does, then the run fails.
+		const byHour = [0, 1, 2, 3, 4, 5].map((h) => syntheticEntries({ seed: h, firstHourMs: Date.UTC(2026, 9, 1, h), hours: 1, eventsPerHour: 1_500, partitions: 2 }));
+		const entriesOf = (h: number) => byHour[h]!;
+		const uuidsOf = (hours: number[]) => hours.flatMap((h) => entriesOf(h).flatMap((e) => e.ndjson.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { uuid: string }).uuid)));
+		const corrupt = entriesOf(3).map((e, i) => (i === 0 ? { name: e.name, raw: Buffer.from('this is not gzip at all') } : e));
+		const broken = await buildZip([...[0, 1, 2].flatMap(entriesOf), ...corrupt, ...[4, 5].flatMap(entriesOf)]);
+		const rest = await buildZip([3, 4, 5].flatMap(entriesOf));
+		server.use(exportApi({ answer: (_call, index) => zipResponse(index === 0 ? broken : rest) }));
+		const first = await events(['--start', '2026-10-01T00', '--end', '2026-10-01T05', '--window-hours', '6', '--raw']);
+		expect(first.code).toBe(65);
+		expect(first.stderr).toContain('cannot be decompressed');
+		expect(lines(first.stdout).map((r) => r.uuid)).toEqual(uuidsOf([0, 1, 2]));
+		const second = await events(['--start', '2026-10-01T03', '--end', '2026-10-01T05', '--window-hours', '6', '--raw']);
+		expect(second.code).toBe(0);
+		expect([...lines(first.stdout), ...lines(second.stdout)].map((r) => r.uuid)).toEqual(uuidsOf([0, 1, 2, 3, 4, 5]));
+	});
+
 	it('stops quietly when the reader closes stdout, with the cursor only past the hours fully written', async () => {
 		const { Writable } = await import('node:stream');
 		let writes = 0;
