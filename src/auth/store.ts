@@ -1,6 +1,6 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { writeFileAtomic } from '../atomic-file.js';
 import { configError, usageError } from '../errors.js';
 import { regions } from '../config/schema.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { isTimeZone, timeOfDayPattern } from './zones.js';
 
 /**
@@ -8,17 +8,17 @@ what was found, giving lines like `events.backfillDays: expected an integer >= 0
 
 export function integer(min: number, max?: number) {
 	const error = max === undefined ? `expected an integer >= ${min}` : `expected an integer from ${min} to ${max}`;
-	const base = z.number({ error }).int({ error }).min(min, { error });
-	return max === undefined ? base : base.max(max, { error });
+	const base = z.number({ message: error }).int({ message: error }).min(min, { message: error });
+	return max === undefined ? base : base.max(max, { message: error });
 }
 
 export function positiveNumber() {
 	const error = 'expected a number > 0';
-	return z.number({ error }).positive({ error });
+	return z.number({ message: error }).positive({ message: error });
 }
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-	return z.enum(values, { error: `expected one of ${values.map((v) => `"${v}"`).join(', ')}` });
+	return z.enum(values, { message: `expected one of ${values.map((v) => `"${v}"`).join(', ')}` });
 }
 
 /** `EU` or `eu`: a name people type either way, kept in lower case. */
@@ -28,32 +28,32 @@ export function oneOfAnyCase<const T extends readonly [string, ...string[]]>(val
 
 export function text() {
 	const error = 'expected a non-empty string';
-	return z.string({ error }).min(1, { error });
+	return z.string({ message: error }).min(1, { message: error });
 }
 
 export function flag() {
-	return z.boolean({ error: 'expected true or false' });
+	return z.boolean({ message: 'expected true or false' });
 }
 
 export function listOf<const T extends readonly [string, ...string[]]>(values: T) {
-	return z.array(oneOf(values), { error: 'expected a list' });
+	return z.array(oneOf(values), { message: 'expected a list' });
 }
 
 export function timeOfDay() {
 	const error = 'expected a time of day as HH:MM (24-hour), such as 06:00';
-	return z.string({ error }).regex(timeOfDayPattern, { error });
+	return z.string({ message: error }).regex(timeOfDayPattern, { message: error });
 }
 
 export function timeZone() {
 	const error = 'expected an IANA time zone such as Europe/Berlin or America/New_York';
-	return z.string({ error }).refine(isTimeZone, { error });
+	return z.string({ message: error }).refine(isTimeZone, { message: error });
 }
 
 /** A base URL: https anywhere, plain http only on loopback (a proxy on this host or a local fake of Amplitude). */
 export function baseUrl() {
-	return z.string({ error: 'expected a URL' }).superRefine((value, ctx) => {
+	return z.string({ message: 'expected a URL' }).superRefine((value, ctx) => {
 		const problem = checkBaseUrl(value);
-		if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+		if (problem) ctx.addIssue({ code: 'custom', message: problem });
 	});
 }
 

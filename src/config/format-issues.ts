@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 
 /** Where a value came from, by dotted path: the config file, an environment variable or a flag. */
 export type Origins = Map<string, string>;
@@ -16,10 +16,15 @@ export function describeValue(value: unknown): string {
 }
 
 /**
-Turns schema issues into one line each: `path (from SOURCE): expected …, got …`, with a suggestion for a key that
-looks like a typo of a known one.
+Turns schema issues into one line each: `path (from SOURCE): expected …, got …` (`valueAt` finds what was given at
+an issue's path), with a suggestion for a key that looks like a typo of a known one.
 */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], origins: Origins, knownKeysAt: (path: string) => string[]): string[] {
+export function formatIssues(
+	issues: readonly z.ZodIssue[],
+	origins: Origins,
+	knownKeysAt: (path: string) => string[],
+	valueAt: (path: readonly PropertyKey[]) => unknown,
+): string[] {
 	const lines: string[] = [];
 	for (const issue of issues) {
 		const path = pathToString(issue.path);
@@ -31,7 +36,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], origins: Origi
 			}
 			continue;
 		}
-		const got = 'input' in issue ? `, got ${describeValue(issue.input)}` : '';
+		const got = `, got ${describeValue(valueAt(issue.path))}`;
 		lines.push(`${path || '(config)'}${originNote(origins, path)}: ${issue.message}${got}`);
 	}
 	return lines;

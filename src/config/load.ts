@@ -1,5 +1,5 @@
 import { cosmiconfig } from 'cosmiconfig';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { configError, usageError } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
 import { formatIssues, pathToString, type Origins } from './format-issues.js';
@@ -73,10 +73,10 @@ export async function loadConfig(options: {
 		if (value !== undefined) setPath(merged, path, value, origins, flag);
 	}
 
-	const parsed = configSchema.safeParse(merged, { reportInput: true });
+	const parsed = configSchema.safeParse(merged);
 	if (!parsed.success) {
 		const where = result?.filepath ? ` in ${result.filepath}` : '';
-		const lines = formatIssues(parsed.error.issues, origins, knownKeysAt);
+		const lines = formatIssues(parsed.error.issues, origins, knownKeysAt, (path) => valueAt(merged, path));
 		// A bad flag value is a usage error (64), reported on one line; anything from the file or environment is config (78).
 		const flags = new Set((options.flags ?? []).map((f) => f.flag));
 		const fromFlags = parsed.error.issues.every((issue) => flags.has(origins.get(pathToString(issue.path)) ?? ''));
@@ -102,6 +102,16 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown, 
 	origins.set(pathToString(keys), origin);
 }
 
+/** What `data` holds at a schema issue's path (undefined where nothing is). */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+	let node = data;
+	for (const key of path) {
+		if (typeof node !== 'object' || node === null) return undefined;
+		node = (node as Record<PropertyKey, unknown>)[key];
+	}
+	return node;
+}
+
 /** The keys the schema knows at a dotted path, for "did you mean". */
 function knownKeysAt(path: string): string[] {
 	let schema: z.ZodType = configSchema;
@@ -115,9 +125,9 @@ function knownKeysAt(path: string): string[] {
 
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
 	let current: z.ZodType = schema;
-	// Unwrap default/prefault/optional wrappers down to the object.
+	// Unwrap default/optional wrappers down to the object.
 	for (let i = 0; i < 5 && !(current instanceof z.ZodObject); i++) {
-		const inner = (current as { def?: { innerType?: z.ZodType } }).def?.innerType;
+		const inner = (current as { _def?: { innerType?: z.ZodType } })._def?.innerType;
 		if (!inner) return undefined;
 		current = inner;
 	}

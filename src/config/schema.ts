@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { baseUrl, flag, integer, oneOf, oneOfAnyCase, positiveNumber, text, listOf, timeOfDay, timeZone } from './fields.js';
 import { additionalEventFields, defaultEventFields } from '../mapping/events-table.js';
 import { jobPlaceholders, unknownPlaceholders } from './placeholders.js';
@@ -67,7 +67,7 @@ const eventsSchema = z.strictObject({
 			include: listOf(additionalEventFields).default([]),
 			exclude: listOf(defaultEventFields).default([]),
 		})
-		.prefault({}),
+		.default({}),
 	maxLineBytes: integer(1024).default(16 * 1024 * 1024),
 	maxEntryBytes: integer(1024).default(16 * 1024 ** 3),
 	/** How many event uuids a run remembers to drop duplicates (memory is bounded by this). */
@@ -80,7 +80,7 @@ const eventsSchema = z.strictObject({
 
 const cohortsSchema = z.strictObject({
 	/** Cohort ids or names to import; empty = every non-archived cohort. */
-	select: z.array(text(), { error: 'expected a list of cohort ids or names' }).default([]),
+	select: z.array(text(), { message: 'expected a list of cohort ids or names' }).default([]),
 	/** The integration document's "Amplitude ID Field": the output field that holds the Amplitude ID. */
 	idField: text().default('amplitude_id'),
 	/** The integration document's "Amplitude Cohort Names Field": the output field of the membership-by-name map. */
@@ -88,7 +88,7 @@ const cohortsSchema = z.strictObject({
 	/** Ask for user properties (props=1); false gives only amplitude_id and user_id. */
 	props: flag().default(true),
 	/** Limit the properties (propKeys); empty = all. */
-	propKeys: z.array(text(), { error: 'expected a list of property names' }).default([]),
+	propKeys: z.array(text(), { message: 'expected a list of property names' }).default([]),
 	/** Threads that parse and map member files (0 = on the main thread); default one per core up to 4, none on one core. */
 	workers: integer(0, 32).optional(),
 	/** Cohort downloads in flight at once (Amplitude allows 4 in parallel). */
@@ -129,10 +129,10 @@ export const configSchema = z.strictObject({
 	endpoint: baseUrl().optional(),
 	stateDir: text().optional(),
 	logFormat: oneOf(['text', 'json']).default('text'),
-	http: httpSchema.prefault({}),
-	events: eventsSchema.prefault({}),
-	cohorts: cohortsSchema.prefault({}),
-	lytics: lyticsSchema.prefault({}),
+	http: httpSchema.default({}),
+	events: eventsSchema.default({}),
+	cohorts: cohortsSchema.default({}),
+	lytics: lyticsSchema.default({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { StateFile } from './state-file.js';
 import { RunLock } from './lock.js';
 import { Journal } from './journal.js';

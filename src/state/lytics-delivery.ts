@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { StateFile } from './state-file.js';
 
 const unitSchema = z.strictObject({

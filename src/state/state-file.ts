@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 import { writeFileAtomic } from '../atomic-file.js';
 import { configError, fsError } from '../errors.js';
 import type { StateChange } from './journal.js';
