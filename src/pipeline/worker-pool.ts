@@ -1,6 +1,6 @@
 import { expectTransfers } from '../runtime/detach-protector.js';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 
@@ -91,9 +91,31 @@ export class WorkerPool<I, R> {
 	}
 }
 
+/** The nice value of a worker thread: the lowest priority (see yieldToFeeder). */
+export const workerNice = 19;
+
+/**
+A worker thread runs at the lowest priority, so that the thread feeding the pool (the main thread: it reads,
+inflates, orders, writes and commits) gets a core the moment it has work. With more busy threads than cores, the
+feeder otherwise waited in the run queue behind the workers, and then every worker waited for it
+(docs/performance.md). Linux only: there setpriority(0) is the calling thread; elsewhere it would be the whole
+process. Other processes compete with the whole process as before where the kernel groups a process's threads
+(autogroup, or the cgroup that systemd and containers give each service); without that, the workers yield to them
+too and a busy machine slows the run rather than the reverse.
+*/
+function yieldToFeeder(): void {
+	if (process.platform !== 'linux') return;
+	try {
+		setPriority(workerNice);
+	} catch {
+		// Lowering one's own priority is always allowed; a sandbox that refuses it only costs the speed-up.
+	}
+}
+
 /** The worker side: answers every input with `fn(input)`, handing back the result's buffers without copying. */
 export async function serveWorker<I, R>(fn: (input: I) => R, transferOf: (result: R) => ArrayBuffer[]): Promise<void> {
 	const { parentPort } = await import('node:worker_threads');
+	yieldToFeeder();
 	expectTransfers();
 	parentPort!.on('message', (input: I) => {
 		try {

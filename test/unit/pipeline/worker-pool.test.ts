@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { inOrder, WorkerPool } from '../../../src/pipeline/worker-pool.js';
+import { inOrder, WorkerPool, workerNice } from '../../../src/pipeline/worker-pool.js';
 import { createBlockProcessor, type BlockOptions, type BlockResult } from '../../../src/events/event-block.js';
 import { eventFieldTable } from '../../../src/mapping/events-table.js';
 import { prng, syntheticEvent } from '../../../scripts/synthetic-export.js';
@@ -28,6 +28,25 @@ describe('WorkerPool with the real event worker', () => {
 				expect(Buffer.from(fromWorkers[i]!.bytes).toString()).toBe(Buffer.from(expected.bytes).toString());
 				expect([...fromWorkers[i]!.ids]).toEqual([...expected.ids]);
 			}
+		} finally {
+			await pool.close();
+		}
+	});
+
+	// Linux: a thread's nice value is field 19 of /proc/self/task/<tid>/stat (after the parenthesised name).
+	const niceOfThreads = () =>
+		readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
+	(process.platform === 'linux' ? it : it.skip)('runs its worker threads at the lowest priority, and only them', async () => {
+		const before = niceOfThreads();
+		const options: BlockOptions = { shape: 'raw', rows: [] };
+		const pool = new WorkerPool<Uint8Array, BlockResult>({ script: builtWorker, workerData: options, size: 2, inline: () => createBlockProcessor(options) });
+		try {
+			const bytes = new Uint8Array(Buffer.from('{"uuid":"a"}\n'));
+			await pool.run(bytes, [bytes.buffer]);
+			await pool.run(new Uint8Array(Buffer.from('{"uuid":"b"}\n')));
+			const after = niceOfThreads();
+			expect(after.filter((n) => n === workerNice).length - before.filter((n) => n === workerNice).length).toBe(2);
+			expect(niceOfThreads()[0]).toBe(before[0]); // the main thread (its tid is the pid, listed first) keeps its own
 		} finally {
 			await pool.close();
 		}
