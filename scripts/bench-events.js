@@ -5,7 +5,8 @@
 // first). Knobs: BENCH_SIZES=1,4 BENCH_SHAPES=mapped,raw BENCH_EVENTS_PER_HOUR (10000) BENCH_HOURS (24 for 1x)
 // BENCH_NODE_ARGS (extra node flags for the amp-import process, e.g. --cpu-prof) BENCH_CONFIG (a config file for the
 // runs, e.g. to set events.workers) BENCH_PROFILE (default | varied: the second data profile, scripts/synthetic-varied.js)
-// BENCH_OUTPUTS=file,pipe (to a file, or `-o -` into a pipe this script drains).
+// BENCH_OUTPUTS=file,pipe (to a file, or `-o -` into a pipe this script drains) BENCH_REPEAT (runs of each cell, 1; the
+// table then gives medians of seconds, ratio and CPU, each run with its own floors, and the largest peak RSS).
 // Generated zips are cached in $TMPDIR/amp-import-bench (same parameters, same bytes).
 import { spawn, execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,8 @@ const eventsPerHour = Number(process.env.BENCH_EVENTS_PER_HOUR ?? 10_000);
 const baseHours = Number(process.env.BENCH_HOURS ?? 24);
 const profile = process.env.BENCH_PROFILE ?? 'default';
 const outputs = (process.env.BENCH_OUTPUTS ?? 'file').split(',');
+const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 const entriesOf = profile === 'varied' ? variedEntries : syntheticEntries;
 const firstHour = Date.UTC(2026, 9, 1);
 const bin = new URL('../bin/amp-import.js', import.meta.url).pathname;
@@ -113,28 +116,45 @@ for (const size of sizes) {
 	let before = await timed(floorCommand, process.env);
 	printFloor(before);
 	for (const shape of shapes) for (const output of outputs) {
-		const out = output === 'pipe' ? '-' : join(work, `out-${size}-${shape}.ndjson`);
-		const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(work, 'state') };
-		const args = ['--log-format', 'json', ...(process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : []), 'events', '--start', hourArg(firstHour), '--end', hourArg(firstHour + (hours - 1) * 3_600_000), '--window-hours', String(hours), '-o', out];
-		if (shape === 'raw') args.push('--raw');
-		const run = await timed([...binCommand(bin), ...args], env, { pipe: output === 'pipe' });
-		const summary = run.stderr.split('\n').map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.summary)?.summary;
-		if (summary?.events !== data.events) throw new Error(`${shape} ${size}x: expected ${data.events} events, the run reported ${summary?.events}`);
-		if (out !== '-') rmSync(out, { force: true });
-		const after = await timed(floorCommand, process.env);
-		const floor = (before.seconds + after.seconds) / 2;
-		const row = { size: `${size}x`, shape: `${shape} ${output}`, events: data.events, seconds: run.seconds, cpu: run.cpu, eventsPerSecond: data.events / run.seconds, mbPerSecond: mb / run.seconds, ratio: run.seconds / floor, rssMb: run.rssMb, floor };
-		rows.push(row);
-		console.log(`  amp-import ${row.shape.padEnd(11)}       ${run.seconds.toFixed(2).padStart(7)} s  ${row.mbPerSecond.toFixed(0).padStart(4)} MB/s  ${Math.round(row.eventsPerSecond).toLocaleString('en-US').padStart(8)} events/s  ${row.ratio.toFixed(2)}x floor  CPU ${run.cpu.toFixed(1)} s  peak RSS ${row.rssMb.toFixed(0)} MB`);
-		printFloor(after);
-		before = after;
+		const runs = [];
+		for (let r = 0; r < repeat; r++) {
+			const out = output === 'pipe' ? '-' : join(work, `out-${size}-${shape}.ndjson`);
+			const env = { ...process.env, AMPLITUDE_API_KEY: 'bench', AMPLITUDE_SECRET_KEY: 'bench-secret', AMPLITUDE_BASE_URL: base, AMP_IMPORT_STATE_DIR: join(work, 'state') };
+			const args = ['--log-format', 'json', ...(process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : []), 'events', '--start', hourArg(firstHour), '--end', hourArg(firstHour + (hours - 1) * 3_600_000), '--window-hours', String(hours), '-o', out];
+			if (shape === 'raw') args.push('--raw');
+			const run = await timed([...binCommand(bin), ...args], env, { pipe: output === 'pipe' });
+			const summary = run.stderr.split('\n').map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.summary)?.summary;
+			if (summary?.events !== data.events) throw new Error(`${shape} ${size}x: expected ${data.events} events, the run reported ${summary?.events}`);
+			if (out !== '-') rmSync(out, { force: true });
+			const after = await timed(floorCommand, process.env);
+			const floor = (before.seconds + after.seconds) / 2;
+			const row = { size: `${size}x`, shape: `${shape} ${output}`, events: data.events, seconds: run.seconds, cpu: run.cpu, eventsPerSecond: data.events / run.seconds, mbPerSecond: mb / run.seconds, ratio: run.seconds / floor, rssMb: run.rssMb, floor };
+			runs.push(row);
+			console.log(`  amp-import ${row.shape.padEnd(11)}       ${run.seconds.toFixed(2).padStart(7)} s  ${row.mbPerSecond.toFixed(0).padStart(4)} MB/s  ${Math.round(row.eventsPerSecond).toLocaleString('en-US').padStart(8)} events/s  ${row.ratio.toFixed(2)}x floor  CPU ${run.cpu.toFixed(1)} s  peak RSS ${row.rssMb.toFixed(0)} MB`);
+			printFloor(after);
+			before = after;
+		}
+		const seconds = median(runs.map((r) => r.seconds));
+		rows.push({
+			...runs[0],
+			seconds,
+			eventsPerSecond: data.events / seconds,
+			mbPerSecond: mb / seconds,
+			ratio: median(runs.map((r) => r.ratio)),
+			cpu: median(runs.map((r) => r.cpu)),
+			floor: median(runs.map((r) => r.floor)),
+			rssMb: Math.max(...runs.map((r) => r.rssMb)),
+			ratios: runs.map((r) => r.ratio),
+		});
 	}
 }
 server.close();
 rmSync(work, { recursive: true, force: true });
 
-console.log(`\nprofile ${profile}\n| export | shape, output | events | seconds | events/s | MB/s of JSON | floor s | × floor | CPU s | peak RSS |`);
-console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+const of = repeat > 1 ? ` (medians of ${repeat} runs; peak RSS: the largest)` : '';
+console.log(`\nprofile ${profile}${of}\n| export | shape, output | events | seconds | events/s | MB/s of JSON | floor s | × floor | CPU s | peak RSS |${repeat > 1 ? ' ratios |' : ''}`);
+console.log(`| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${repeat > 1 ? ' --- |' : ''}`);
 for (const r of rows) {
-	console.log(`| ${r.size} | ${r.shape} | ${r.events.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${r.mbPerSecond.toFixed(0)} | ${r.floor.toFixed(2)} | ${r.ratio.toFixed(2)} | ${r.cpu.toFixed(1)} | ${r.rssMb.toFixed(0)} MB |`);
+	const each = repeat > 1 ? ` ${r.ratios.map((x) => x.toFixed(2)).join(' ')} |` : '';
+	console.log(`| ${r.size} | ${r.shape} | ${r.events.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${r.mbPerSecond.toFixed(0)} | ${r.floor.toFixed(2)} | ${r.ratio.toFixed(2)} | ${r.cpu.toFixed(1)} | ${r.rssMb.toFixed(0)} MB |${each}`);
 }
