@@ -138,6 +138,8 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 	const runStarted = io.now();
 	const tag = tempTag('events', run.files?.key);
 	let lastWindow: WindowDone | undefined;
+	/** The run's figures as each unit ended, for its commit: a unit is committed while the next one is written. */
+	const figuresAt = new Map<WindowDone, Record<string, unknown>>();
 	const output = await RunOutput.open<WindowDone>({
 		job: 'events',
 		output: ev.output,
@@ -150,7 +152,9 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 		lockLost: run.lockLost,
 		commit: async (units, renames, deliver) => {
 			const last = units.at(-1)!;
-			const next = run.advance && { ...newState(run.region, last.last, io.now()), lastRun: { ...stats.summary({}), lytics: run.lytics?.stats.toJSON() } };
+			const figures = figuresAt.get(last) ?? stats.summary({});
+			for (const unit of units) figuresAt.delete(unit);
+			const next = run.advance && { ...newState(run.region, last.last, io.now()), lastRun: { ...figures, lytics: run.lytics?.stats.toJSON() } };
 			await commitFiles(run.files?.journal, renames, next ? run.advance!.change(next) : undefined, deliver);
 			lastWindow = last;
 		},
@@ -207,6 +211,7 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 			for await (const item of items) {
 				if (typeof item === 'object' && item && 'checkpoint' in item) {
 					const w = (item as { checkpoint: WindowDone }).checkpoint;
+					figuresAt.set(w, stats.summary({}));
 					// The source has read ahead of this unit: its counts as it ended the unit travel in the checkpoint.
 					const now = { events: stats.events, files: w.files ?? stats.files, bytes: w.bytes ?? stats.bytesDownloaded, at: Date.now() };
 					if (!progress.active) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,9 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { fsError } from '../errors.js';
 import { FlushAhead } from './flush-ahead.js';
-import { YoungCollector } from '../runtime/young-collector.js';
-import { OutputClosedError, ownsWrittenChunks, writeOrClosed } from './stdout-writes.js';
+import { OutputClosedError, ownsWrittenChunks } from './stdout-writes.js';
 import type { Checkpoint, SinkItem, SinkTarget, UnitCopy } from './sink-items.js';
+import { UnitSpools, type Spool } from './unit-spools.js';
 
 export { OutputClosedError };
 export type { Checkpoint, SinkItem, SinkTarget, UnitCopy };
@@ -19,15 +19,18 @@ export type { Checkpoint, SinkItem, SinkTarget, UnitCopy };
 The end of every pipeline: NDJSON text in, durable output out, with checkpoints between units of work.
 
 Text goes to a spool file first. At each checkpoint the current segment is finished (a gzip member ended, so the
-file is valid gzip up to there). For stdout the segment is then copied out and the spool emptied, so a
-reader only ever sees whole windows; for a file the spool *is* the output, under a hidden temporary name in the target
+file is valid gzip up to there). For stdout (and Lytics) the unit is then delivered from its spool while the next
+one fills another (unit-spools.ts), so a reader only ever sees whole units; for a file the spool *is* the output, under a hidden temporary name in the target
 folder, fsynced and handed to `publish` on commit. On failure the spool is cut back to the last checkpoint: a file is removed
 (or, with `keepComplete`, published with its whole units), stdout has already had exactly the units delivered.
 The sink knows nothing of state: `deliver` and `publish` are where the caller commits it (state/journal.ts).
 */
 export class OutputSink<M> extends Writable {
-	#handle?: FileHandle;
-	#spoolPath = '';
+	/** The spool being written: the output's own for a file, the filling one of `#units` otherwise. */
+	#spool?: Spool;
+	#units?: UnitSpools<M>;
+	/** The pipeline has ended the sink: a delivery failing from now on is reported by commit(), not by destroying it. */
+	#ended = false;
 	#offset = 0;
 	/** The gzip member being written (gzip output only). */
 	#segment?: { input: NodeJS.ReadWriteStream & Writable; done: Promise<void>; written: { bytes: number } };
@@ -41,7 +44,12 @@ export class OutputSink<M> extends Writable {
 	#flushAhead?: FlushAhead;
 	/** A flush of the spool failed: what it holds cannot be trusted to be on disk, so it is never published. */
 	#syncFailed = false;
-	bytesOut = 0;
+	#fileBytes = 0;
+
+	/** Bytes of output: the published file's, or those copied to stdout so far. */
+	get bytesOut(): number {
+		return this.#units?.bytesOut ?? this.#fileBytes;
+	}
 
 	constructor(
 		private readonly target: SinkTarget,
@@ -74,19 +82,45 @@ export class OutputSink<M> extends Writable {
 		super({ objectMode: true, highWaterMark: options.highWaterMark ?? 8 });
 	}
 
-	/** Creates the spool. Call before writing. */
+	/** Creates the spool (stdout and Lytics: both). Call before writing. */
 	async open(): Promise<void> {
 		const tag = this.options.spoolTag ?? `amp-import-${process.pid}-${randomBytes(4).toString('hex')}`;
-		this.#spoolPath =
-			this.target.kind === 'file' ? join(dirname(this.target.path), `.${basename(this.target.path)}.${tag}.partial`) : join(tmpdir(), `${tag}.${this.target.kind}.partial`);
-		try {
-			this.#handle = await open(this.#spoolPath, 'wx+', 0o644);
-			const handle = this.#handle;
+		const create = async (path: string): Promise<Spool> => {
+			try {
+				return { handle: await open(path, 'wx+', 0o644), path };
+			} catch (error) {
+				throw fsError(error, `creating ${path}`);
+			}
+		};
+		const { target } = this;
+		if (target.kind === 'file') {
+			this.#spool = await create(join(dirname(target.path), `.${basename(target.path)}.${tag}.partial`));
 			// Only a file is made durable, so only a file's spool is written to disk ahead of its final fsync.
-			if (this.target.kind === 'file') this.#flushAhead = new FlushAhead(() => handle.datasync(), this.options.flushAheadBytes);
-		} catch (error) {
-			throw fsError(error, `creating ${this.#spoolPath}`);
+			const { handle } = this.#spool;
+			this.#flushAhead = new FlushAhead(() => handle.datasync(), this.options.flushAheadBytes);
+			return;
 		}
+		const first = await create(join(tmpdir(), `${tag}.${target.kind}.partial`));
+		const second = await create(join(tmpdir(), `${tag}.${target.kind}.next.partial`)).catch(async (error: unknown) => {
+			await first.handle.close();
+			await rm(first.path, { force: true });
+			throw error;
+		});
+		const stream = target.kind === 'stdout' ? target.stream : undefined;
+		this.#units = new UnitSpools<M>([first, second], {
+			stream,
+			reuseCopyBuffer: target.kind === 'units' || (stream !== undefined && ownsWrittenChunks(stream)),
+			deliver: this.options.deliver,
+			onFailure: (error) => {
+				if (!this.#ended) this.destroy(error as Error);
+			},
+		});
+		this.#spool = this.#units.filling;
+	}
+
+	override _final(callback: (error?: Error | null) => void): void {
+		this.#ended = true;
+		callback();
 	}
 
 	override _write(item: SinkItem<M>, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -100,9 +134,9 @@ export class OutputSink<M> extends Writable {
 			// Plain output: strings straight to the file at the segment's end, no Buffer per batch (dead Buffers are
 			// external memory that the GC collects late, which showed as RSS on large runs).
 			const position = this.#offset + this.#plainBytes;
-			const written = typeof text === 'string' ? this.#handle!.write(text, position, 'utf8') : this.#writeAll(text, position);
+			const written = typeof text === 'string' ? this.#spool!.handle.write(text, position, 'utf8') : this.#writeAll(text, position);
 			const { bytesWritten } = await written.catch((e: unknown) => {
-				throw fsError(e, `writing ${this.#spoolPath}`);
+				throw fsError(e, `writing ${this.#spool!.path}`);
 			});
 			this.#plainBytes += bytesWritten;
 			if (typeof text !== 'string') this.options.release?.(text);
@@ -120,7 +154,7 @@ export class OutputSink<M> extends Writable {
 	async #writeAll(bytes: Uint8Array, position: number): Promise<{ bytesWritten: number }> {
 		let done = 0;
 		while (done < bytes.length) {
-			const { bytesWritten } = await this.#handle!.write(bytes, done, bytes.length - done, position + done);
+			const { bytesWritten } = await this.#spool!.handle.write(bytes, done, bytes.length - done, position + done);
 			done += bytesWritten;
 		}
 		return { bytesWritten: done };
@@ -129,7 +163,7 @@ export class OutputSink<M> extends Writable {
 	#openGzipSegment() {
 		const input = createGzip();
 		const written = { bytes: 0 };
-		const handle = this.#handle!;
+		const { handle, path } = this.#spool!;
 		let position = this.#offset;
 		const writer = new Writable({
 			highWaterMark: 1 << 20,
@@ -143,7 +177,7 @@ export class OutputSink<M> extends Writable {
 			},
 		});
 		const done = pipeline(input, writer).catch((e: unknown) => {
-			throw fsError(e, `writing ${this.#spoolPath}`);
+			throw fsError(e, `writing ${path}`);
 		});
 		// Awaited by the next drain wait or the checkpoint; until then a failure must not count as unhandled.
 		done.catch(() => undefined);
@@ -166,50 +200,20 @@ export class OutputSink<M> extends Writable {
 			await this.#flushAhead?.settle();
 		} catch (error) {
 			this.#syncFailed = true;
-			throw fsError(error, `writing ${this.#spoolPath}`);
+			throw fsError(error, `writing ${this.#spool!.path}`);
 		}
 		this.#offset += bytes;
 	}
 
 	async #checkpoint(marker: M): Promise<void> {
 		await this.#finishSegment();
-		if (this.target.kind !== 'file') {
-			const stream = this.target.kind === 'stdout' ? this.target.stream : undefined;
-			const toStdout = (chunk: Buffer) => writeOrClosed(stream!, chunk);
-			const copy: UnitCopy = (into = stream && toStdout) => {
-				if (!into) throw new Error('OutputSink: a units target is copied into its deliverer');
-				return this.#copyUnit(into);
-			};
-			await (this.options.deliver ? this.options.deliver(marker, copy) : copy());
-			await this.#handle!.truncate(0);
+		if (this.#units) {
+			await this.#units.handOver(marker, this.#offset);
+			this.#spool = this.#units.filling;
 			this.#offset = 0;
 		} else {
 			// A file's units become durable for readers only when it is renamed into place.
 			this.#pendingDurable.push(marker);
-		}
-	}
-
-	/**
-	One buffer for every copy, where the receiver is done with a chunk when it has taken it: a units target's
-	deliverer (it copies what it keeps), a stream on a file descriptor. Fresh 1 MB Buffers per chunk were hundreds of
-	MB of external memory on a run, which cost the main thread collections and CPU (docs/performance.md).
-	*/
-	#copyBuffer?: Buffer;
-	/** Chunks for a stream that may keep them are fresh Buffers: spent ones are freed by a collection (RSS). */
-	readonly #collector = new YoungCollector();
-
-	async #copyUnit(into: (chunk: Buffer) => Promise<void>): Promise<void> {
-		const handle = this.#handle!;
-		const reuse = this.target.kind === 'units' || (this.target.kind === 'stdout' && ownsWrittenChunks(this.target.stream));
-		const copyBuffer = reuse ? (this.#copyBuffer ??= Buffer.allocUnsafe(1 << 20)) : undefined;
-		for (let position = 0; position < this.#offset; ) {
-			const size = Math.min(1 << 20, this.#offset - position);
-			const buffer = copyBuffer ? copyBuffer.subarray(0, size) : Buffer.allocUnsafe(size);
-			if (!copyBuffer) this.#collector.count(size);
-			const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-			position += bytesRead;
-			await into(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
-			this.bytesOut += bytesRead;
 		}
 	}
 
@@ -226,6 +230,8 @@ export class OutputSink<M> extends Writable {
 	*/
 	async abort(options: { keepComplete?: boolean } = {}): Promise<string | undefined> {
 		await this.#inflight;
+		// A unit being delivered is delivered whole (or fails on its own) before anything is given up.
+		await this.#units?.settled().catch(() => undefined);
 		await this.#flushAhead?.idle();
 		const segment = this.#segment;
 		this.#segment = undefined;
@@ -234,8 +240,8 @@ export class OutputSink<M> extends Writable {
 			segment.input.destroy();
 			await segment.done.catch(() => undefined);
 		}
-		if (!this.#handle) return undefined;
-		await this.#handle.truncate(this.#offset).catch(() => undefined);
+		if (!this.#spool) return undefined;
+		await this.#spool.handle.truncate(this.#offset).catch(() => undefined);
 		if (this.target.kind === 'file' && options.keepComplete && !this.#syncFailed && this.#pendingDurable.length > 0) {
 			try {
 				return await this.#publish();
@@ -250,40 +256,45 @@ export class OutputSink<M> extends Writable {
 
 	async #publish(): Promise<string | undefined> {
 		await this.#flushAhead?.idle();
-		const handle = this.#handle!;
-		if (this.target.kind !== 'file') {
-			this.#handle = undefined;
-			await handle.close();
-			await rm(this.#spoolPath, { force: true });
+		if (this.#units) {
+			// Every unit was handed over at its checkpoint; the last one's delivery may still be running.
+			try {
+				await this.#units.settled();
+			} finally {
+				await this.#discard();
+			}
 			return undefined;
 		}
+		const { handle, path } = this.#spool!;
 		try {
 			await handle.sync();
 		} catch (error) {
 			// Never fsync again after a failed fsync: the kernel may have dropped the pages it could not write, and a
 			// second fsync would report success for data that is not on disk. The spool is given up.
 			await this.#discard();
-			throw fsError(error, `writing ${this.#spoolPath}`);
+			throw fsError(error, `writing ${path}`);
 		}
-		this.#handle = undefined;
+		this.#spool = undefined;
 		await handle.close();
 		const markers = this.#pendingDurable;
 		this.#pendingDurable = [];
-		this.bytesOut = this.#offset;
+		this.#fileBytes = this.#offset;
 		if (!this.options.publish) throw new Error('OutputSink: a file target needs a publish step');
 		try {
-			return await this.options.publish(this.#spoolPath, markers);
+			return await this.options.publish(path, markers);
 		} catch (error) {
-			await rm(this.#spoolPath, { force: true }).catch(() => undefined);
+			await rm(path, { force: true }).catch(() => undefined);
 			throw error;
 		}
 	}
 
+	/** Closes and removes the spool (both, for stdout and Lytics). */
 	async #discard(): Promise<void> {
-		const handle = this.#handle;
-		this.#handle = undefined;
-		await handle?.close().catch(() => undefined);
-		await rm(this.#spoolPath, { force: true });
+		const spools = this.#units?.spools() ?? (this.#spool ? [this.#spool] : []);
+		this.#spool = undefined;
+		for (const { handle, path } of spools) {
+			await handle.close().catch(() => undefined);
+			await rm(path, { force: true });
+		}
 	}
-
 }
