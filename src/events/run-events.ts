@@ -229,6 +229,8 @@ async function exportRange(ctx: JobContext, config: Config, client: AmplitudeCli
 		outputPath = await output.finish();
 	} catch (error) {
 		progress.stop();
+		// The read ahead may be waiting for a download (the next window) that nothing will use now.
+		readAhead.abort();
 		outputPath = await output.fail().catch(() => undefined);
 		if (outputPath) logger.warn(`published the complete window(s) up to ${isoHour(lastWindow!.last)} in ${outputPath}; the rest was not written`);
 		if (error instanceof OutputClosedError || (error as { cause?: unknown }).cause instanceof OutputClosedError) {

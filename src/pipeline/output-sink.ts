@@ -69,8 +69,8 @@ export class OutputSink<M> extends Writable {
 			release?: (bytes: Uint8Array) => void;
 			/**
 			Items buffered before the pipeline waits (default 8). With 1 the pipeline pulls the next item only once this
-			one is written, so a checkpoint is processed before the source starts the next unit, whose failure then
-			cannot take this one with it; right when the source runs ahead on its own (events' workers).
+			one is written, so a checkpoint is handed over (its unit's delivery begun, or its file unit recorded) before
+			anything of the next unit reaches the sink; right when the source runs ahead on its own (events' workers).
 			*/
 			highWaterMark?: number;
 			/** How much output between flushes started ahead of a checkpoint (default 32 MB; see FlushAhead). */

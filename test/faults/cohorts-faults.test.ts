@@ -138,3 +138,40 @@ describe('cohorts: a member list that does not match the state stops the run', (
 		expect(existsSync(file)).toBe(true);
 	});
 });
+
+describe('cohorts to stdout: a reader that goes away while the next cohort is being downloaded', () => {
+	afterEach(() => (fake.onCohortFile = undefined));
+
+	it('stops at once with exit 0 and cuts the download short, instead of waiting for it', async () => {
+		// c1's file answers; c2's is held open (a slow download) while c1 is handed to the reader, who then goes away.
+		// c1 is larger than a pipe's buffer, so its copy finds the reader gone.
+		members = Array.from({ length: 5000 }, (_, i) => 10_000 + i);
+		let closedByClient: () => void = () => undefined;
+		const cut = new Promise<void>((resolve) => (closedByClient = resolve));
+		fake.onCohortFile = (id, response) => {
+			if (id !== 'c2') return false;
+			response.writeHead(200, { 'content-type': 'text/csv' });
+			response.write('"amplitude_id","user_id"\n');
+			response.on('close', () => closedByClient());
+			return true; // never ended
+		};
+		const { spawn } = await import('node:child_process');
+		const { fileURLToPath } = await import('node:url');
+		const { nodeFlags } = await import('../../src/runtime/node-flags.js');
+		const bin = fileURLToPath(new URL('../../bin/amp-import.js', import.meta.url));
+		const started = Date.now();
+		const child = spawn(process.execPath, [...nodeFlags, bin, 'cohorts', '--cohort', 'c1', '--cohort', 'c2', '-o', '-'], {
+			env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) } as Record<string, string>,
+			cwd: home.path,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let stderr = '';
+		child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+		// `| head -1`: the first chunk, then the pipe is closed.
+		child.stdout.once('data', () => child.stdout.destroy());
+		const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+		expect([code, stderr]).toEqual([0, expect.stringContaining('output closed by the reader')]);
+		await expect(Promise.race([cut.then(() => 'cut'), new Promise((resolve) => setTimeout(() => resolve('still open'), 3000))])).resolves.toBe('cut');
+		expect(Date.now() - started).toBeLessThan(20_000);
+	});
+});

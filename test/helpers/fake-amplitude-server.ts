@@ -16,6 +16,8 @@ export interface FakeAmplitude {
 	/** Hooks a test sets: answer an export itself (cut it, kill the client) before the fake does. */
 	onExport?: (call: { start: string; end: string; index: number }, response: ServerResponse) => boolean | Promise<boolean>;
 	cohorts: CohortSpec[];
+	/** Answers a cohort's member file itself (holds it open, say) when it returns true. */
+	onCohortFile?: (id: string, response: ServerResponse) => boolean;
 	close: () => Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startFakeAmplitude(options: { eventsPerHour: number; empty
 			const file = /^\/api\/5\/cohorts\/request\/req-(.+)-\d+\/file$/.exec(url.pathname);
 			const cohort = file && fake.cohorts.find((c) => c.id === file[1]);
 			if (cohort) {
+				if (fake.onCohortFile?.(cohort.id, response)) return;
 				response.writeHead(200, { 'content-type': 'text/csv' });
 				return void response.end(cohort.csv());
 			}
