@@ -155,21 +155,8 @@ describe('cohorts to stdout: a reader that goes away while the next cohort is be
 			response.on('close', () => closedByClient());
 			return true; // never ended
 		};
-		const { spawn } = await import('node:child_process');
-		const { fileURLToPath } = await import('node:url');
-		const { nodeFlags } = await import('../../src/runtime/node-flags.js');
-		const bin = fileURLToPath(new URL('../../bin/amp-import.js', import.meta.url));
 		const started = Date.now();
-		const child = spawn(process.execPath, [...nodeFlags, bin, 'cohorts', '--cohort', 'c1', '--cohort', 'c2', '-o', '-'], {
-			env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) } as Record<string, string>,
-			cwd: home.path,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let stderr = '';
-		child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-		// `| head -1`: the first chunk, then the pipe is closed.
-		child.stdout.once('data', () => child.stdout.destroy());
-		const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+		const { code, stderr } = await spawnCli(['cohorts', '--cohort', 'c1', '--cohort', 'c2', '-o', '-'], { env, cwd: home.path, closeStdoutAfterFirstChunk: true });
 		expect([code, stderr]).toEqual([0, expect.stringContaining('output closed by the reader')]);
 		await expect(Promise.race([cut.then(() => 'cut'), new Promise((resolve) => setTimeout(() => resolve('still open'), 3000))])).resolves.toBe('cut');
 		expect(Date.now() - started).toBeLessThan(20_000);

@@ -23,7 +23,15 @@ export interface SpawnResult {
 /** Runs the built amp-import as a real process (as cron would), with a fault injected where `fault` says. */
 export function spawnCli(
 	args: string[],
-	options: { env: Record<string, string | undefined>; cwd?: string; fault?: Fault; onSpawn?: (pid: number) => void; fsLog?: string },
+	options: {
+		env: Record<string, string | undefined>;
+		cwd?: string;
+		fault?: Fault;
+		onSpawn?: (pid: number) => void;
+		fsLog?: string;
+		/** A reader like `| head -1`: stdout is closed once its first chunk has come. */
+		closeStdoutAfterFirstChunk?: boolean;
+	},
 ): Promise<SpawnResult> {
 	const env: Record<string, string> = { PATH: process.env.PATH ?? '', NO_COLOR: '1' };
 	for (const [k, v] of Object.entries(options.env)) if (v !== undefined) env[k] = v;
@@ -34,6 +42,7 @@ export function spawnCli(
 	const out: Buffer[] = [];
 	const err: Buffer[] = [];
 	child.stdout.on('data', (c: Buffer) => out.push(c));
+	if (options.closeStdoutAfterFirstChunk) child.stdout.once('data', () => child.stdout.destroy());
 	child.stderr.on('data', (c: Buffer) => err.push(c));
 	return new Promise((resolve, reject) => {
 		child.on('error', reject);
